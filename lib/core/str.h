@@ -1,0 +1,22 @@
+/*
+ * str.h - small string helpers shared by options, config and documents.
+ *
+ * The parsers are strict: the whole string must be the value, or they
+ * return -1 and leave *out alone (style(9), sbase's estrtonum).
+ */
+#ifndef AG_STR_H
+#define AG_STR_H
+
+#include <stddef.h>
+
+int ag_parse_ll(const char *s, long long min, long long max, long long *out);
+/* A finite number. */
+int ag_parse_double(const char *s, double *out);
+/* true/yes/on/1 and false/no/off/0. */
+int ag_parse_bool(const char *s, int *out);
+/* Is s one of the items of a comma-separated list? */
+int ag_in_list(const char *list, const char *s);
+/* Does s start with prefix? */
+int ag_starts_with(const char *s, const char *prefix);
+
+#endif

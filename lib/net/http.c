@@ -1,0 +1,453 @@
+/*
+ * http.c - requests through one reused libcurl easy handle.
+ *
+ * Reusing the handle keeps connections alive between requests to the
+ * same host.  Each attempt resets the response; the retry loop is here
+ * and the policy (what is transient, how long to wait) in retry.c.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agency.h"
+
+struct http {
+	CURL *curl;
+	double connect_timeout, timeout, backoff, max_wait;
+	long long retries;
+	size_t max_response;
+	char *user_agent;
+	unsigned int seed;
+};
+
+/* One attempt's state, shared with the callbacks. */
+struct xfer {
+	const struct http_request *req;
+	struct http_response *resp;
+	struct buf carry;		/* a partial line, for on_line */
+	int too_large;
+	int cb_rc;			/* what on_line returned to stop */
+	int delivered;			/* lines handed to on_line */
+	FILE *fp;			/* body_file */
+	int64_t start, length, left;
+};
+
+static int curl_ready;
+
+void
+http_request_init(struct http_request *req, const char *url)
+{
+	memset(req, 0, sizeof(*req));
+	req->url = url;
+	req->retries = -1;
+	req->body_length = -1;
+}
+
+int
+http_new(struct agency *ag, struct http **out)
+{
+	struct http *h;
+	const char *ua = config_str(ag, "http.user_agent");
+
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return ag_fail(ag, AG_SOFTWARE, "cannot start libcurl");
+		curl_ready = 1;
+	}
+	h = xcalloc(1, sizeof(*h));
+	if ((h->curl = curl_easy_init()) == NULL) {
+		free(h);
+		return ag_fail(ag, AG_OSERR, "cannot start libcurl");
+	}
+	h->connect_timeout = config_number(ag, "http.connect_timeout");
+	h->timeout = config_number(ag, "http.timeout");
+	h->backoff = config_number(ag, "http.backoff");
+	h->max_wait = config_number(ag, "http.max_wait");
+	h->retries = config_int(ag, "http.retries");
+	h->max_response = (size_t)config_int(ag, "http.max_response");
+	h->user_agent = ua ? xstrdup(ua) :
+	    xasprintf("agency/%s", AG_VERSION_STRING);
+	h->seed = (unsigned int)getpid() ^ (unsigned int)ag_now_ms();
+	*out = h;
+	return AG_OK;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h->user_agent);
+	free(h);
+}
+
+static void
+release(void *arg)
+{
+	struct agency *ag = arg;
+
+	http_free(ag->http);
+	ag->http = NULL;
+}
+
+int
+ag_http(struct agency *ag, struct http **out)
+{
+	int rc;
+
+	if (ag->http == NULL) {
+		if ((rc = http_new(ag, &ag->http)) != AG_OK)
+			return rc;
+		ag_on_release(ag, release, ag);
+	}
+	*out = ag->http;
+	return AG_OK;
+}
+
+void
+http_response_release(struct http_response *resp)
+{
+	buf_release(&resp->body);
+	buf_release(&resp->headers);
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	/* A new status line: a 100 Continue or a redirect came first. */
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0)
+		buf_reset(&x->resp->headers);
+	buf_add(&x->resp->headers, p, len);
+	return len;
+}
+
+static int
+lines(struct xfer *x, const char *p, size_t len)
+{
+	const char *nl;
+	size_t used;
+
+	if (buf_add(&x->carry, p, len) == -1) {
+		x->too_large = 1;
+		return -1;
+	}
+	while ((nl = memchr(x->carry.data, '\n', x->carry.len)) != NULL) {
+		used = (size_t)(nl - x->carry.data);
+		if (used > 0 && x->carry.data[used - 1] == '\r')
+			used--;
+		x->delivered++;
+		x->cb_rc = x->req->on_line(x->req->line_arg, x->carry.data,
+		    used);
+		used = (size_t)(nl - x->carry.data) + 1;
+		memmove(x->carry.data, x->carry.data + used,
+		    x->carry.len - used + 1);
+		x->carry.len -= used;
+		if (x->cb_rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	if (x->req->on_line != NULL)
+		return lines(x, p, len) == 0 ? len : 0;
+	if (buf_add(&x->resp->body, p, len) == -1) {
+		x->too_large = 1;
+		return 0;
+	}
+	return len;
+}
+
+static size_t
+on_read(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t want = size * n, got;
+
+	if ((int64_t)want > x->left)
+		want = (size_t)x->left;
+	if (want == 0)
+		return 0;
+	got = fread(p, 1, want, x->fp);
+	if (got == 0 && ferror(x->fp))
+		return CURL_READFUNC_ABORT;
+	x->left -= (int64_t)got;
+	return got;
+}
+
+static int
+on_seek(void *arg, curl_off_t off, int origin)
+{
+	struct xfer *x = arg;
+
+	if (origin != SEEK_SET || off < 0 || off > x->length ||
+	    fseeko(x->fp, x->start + off, SEEK_SET) != 0)
+		return CURL_SEEKFUNC_CANTSEEK;
+	x->left = x->length - off;
+	return CURL_SEEKFUNC_OK;
+}
+
+static int
+open_body(struct agency *ag, const struct http_request *req, struct xfer *x)
+{
+	struct stat sb;
+
+	if ((x->fp = fopen(req->body_file, "rb")) == NULL ||
+	    fstat(fileno(x->fp), &sb) == -1)
+		return ag_fail(ag, AG_NOINPUT, "cannot read '%s':",
+		    req->body_file);
+	x->start = req->body_offset;
+	x->length = req->body_length >= 0 ? req->body_length :
+	    (int64_t)sb.st_size - req->body_offset;
+	if (x->start < 0 || x->length < 0 ||
+	    x->start + x->length > (int64_t)sb.st_size)
+		return ag_fail(ag, AG_NOINPUT, "'%s': bytes %lld-%lld are "
+		    "outside the file (%lld bytes)", req->body_file,
+		    (long long)x->start, (long long)(x->start + x->length),
+		    (long long)sb.st_size);
+	return AG_OK;
+}
+
+static const char *
+method_of(const struct http_request *req)
+{
+	if (req->method != NULL)
+		return req->method;
+	return req->body != NULL || req->body_file != NULL ? "POST" : "GET";
+}
+
+static struct curl_slist *
+setup(struct http *h, const struct http_request *req, struct xfer *x)
+{
+	CURL *c = h->curl;
+	const char *m = method_of(req);
+	struct curl_slist *hl = NULL;
+	const char *const *hp;
+	double timeout = req->timeout > 0 ? req->timeout : h->timeout;
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, req->url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(h->connect_timeout * 1000));
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+	if (req->idle_timeout > 0) {
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+		    (long)(req->idle_timeout + 0.999));
+	}
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	for (hp = req->headers; hp != NULL && *hp != NULL; hp++)
+		hl = curl_slist_append(hl, *hp);
+	hl = curl_slist_append(hl, "Expect:");	/* no 100-continue wait */
+	if (req->body_file != NULL) {
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, x);
+		curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(c, CURLOPT_SEEKDATA, x);
+		if (strcmp(m, "POST") == 0) {
+			curl_easy_setopt(c, CURLOPT_POST, 1L);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)x->length);
+		} else {
+			curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+			curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+			    (curl_off_t)x->length);
+		}
+	} else if (req->body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)req->body_len);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+	}
+	if (strcmp(m, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	else if (strcmp(m, "GET") != 0 && strcmp(m, "POST") != 0 &&
+	    !(req->body_file != NULL && strcmp(m, "PUT") == 0))
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, m);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	return hl;
+}
+
+const char *
+http_header(const struct http_response *resp, const char *name, char *buf,
+    size_t len)
+{
+	const char *p = buf_str(&resp->headers), *eol, *v;
+	size_t n = strlen(name), vlen;
+
+	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = strchr(p, '\n');
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if (strncasecmp(p, name, n) != 0 || p[n] != ':')
+			continue;
+		for (v = p + n + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		vlen = (size_t)(eol - v);
+		while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == ' '))
+			vlen--;
+		if (vlen >= len)
+			vlen = len - 1;
+		memcpy(buf, v, vlen);
+		buf[vlen] = '\0';
+		return buf;
+	}
+	return NULL;
+}
+
+static double
+retry_after(const struct http_response *resp)
+{
+	char v[128];
+	double ms;
+
+	if (http_header(resp, "retry-after-ms", v, sizeof(v)) != NULL &&
+	    ag_parse_double(v, &ms) == 0 && ms >= 0)
+		return ms / 1000;
+	if (http_header(resp, "retry-after", v, sizeof(v)) != NULL)
+		return http_parse_retry_after(v, ag_now_ms() / 1000);
+	return -1;
+}
+
+/* One attempt: AG_OK with resp filled, or a hard error. */
+static int
+attempt(struct agency *ag, struct http *h, const struct http_request *req,
+    struct http_response *resp, size_t max, CURLcode *cc, int *streamed)
+{
+	struct curl_slist *hl;
+	struct xfer x;
+	int rc = AG_OK;
+
+	memset(&x, 0, sizeof(x));
+	x.req = req;
+	x.resp = resp;
+	buf_init(&x.carry, max);
+	buf_release(&resp->body);
+	buf_release(&resp->headers);
+	buf_init(&resp->body, max);
+	buf_init(&resp->headers, 1 << 20);
+	buf_addstr(&resp->body, "");
+	resp->status = 0;
+	if (req->body_file != NULL) {
+		if ((rc = open_body(ag, req, &x)) != AG_OK)
+			goto out;
+		fseeko(x.fp, x.start, SEEK_SET);
+		x.left = x.length;
+	}
+	hl = setup(h, req, &x);
+	*cc = curl_easy_perform(h->curl);
+	curl_slist_free_all(hl);
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	/* A last line without a newline at the end of a stream. */
+	if (*cc == CURLE_OK && req->on_line != NULL && x.carry.len > 0) {
+		x.delivered++;
+		x.cb_rc = req->on_line(req->line_arg, x.carry.data,
+		    x.carry.len);
+	}
+	if (x.cb_rc != 0)
+		rc = x.cb_rc;
+	else if (x.too_large)
+		rc = ag_fail(ag, AG_DATAERR, "%s %s: response larger than %zu "
+		    "bytes (http.max_response)", method_of(req), req->url, max);
+	*streamed = x.delivered > 0;
+out:
+	if (x.fp != NULL)
+		fclose(x.fp);
+	buf_release(&x.carry);
+	return rc;
+}
+
+int
+http_request(struct agency *ag, const struct http_request *req,
+    struct http_response *resp)
+{
+	struct http *h;
+	const char *m = method_of(req);
+	size_t max;
+	long long retries;
+	int64_t t0 = ag_mono_ms();
+	int idempotent, rc, n, streamed = 0;
+	CURLcode cc = CURLE_OK;
+	double wait;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->retry_after = -1;
+	if ((rc = ag_http(ag, &h)) != AG_OK)
+		return rc;
+	max = req->max_response ? req->max_response : h->max_response;
+	retries = req->retries >= 0 ? req->retries : h->retries;
+	idempotent = req->idempotent || strcmp(m, "GET") == 0 ||
+	    strcmp(m, "HEAD") == 0 || strcmp(m, "PUT") == 0 ||
+	    strcmp(m, "DELETE") == 0;
+	for (n = 0;; n++) {
+		ag_debug(ag, "%s %s", m, req->url);
+		rc = attempt(ag, h, req, resp, max, &cc, &streamed);
+		resp->attempts = n + 1;
+		if (rc != AG_OK)
+			break;
+		resp->retry_after = cc == CURLE_OK ? retry_after(resp) : -1;
+		if (cc == CURLE_OK)
+			ag_debug(ag, "%s %s: %ld", m, req->url, resp->status);
+		/* The caller has seen part of a stream: never resend. */
+		if (streamed || n >= retries || !http_transient(cc,
+		    resp->status, idempotent))
+			break;
+		if (resp->retry_after >= 0) {
+			if (resp->retry_after > h->max_wait)
+				break;	/* the caller decides: exit 75 */
+			wait = resp->retry_after;
+		} else {
+			wait = http_backoff(h->backoff, h->max_wait, n,
+			    &h->seed);
+		}
+		ag_info(ag, "%s %s: %s; retry %d of %lld in %.1f s", m,
+		    req->url, cc != CURLE_OK ? curl_easy_strerror(cc) :
+		    "server busy", n + 1, retries, wait);
+		ag_sleep_ms((int64_t)(wait * 1000));
+	}
+	resp->elapsed = (double)(ag_mono_ms() - t0) / 1000;
+	if (rc == AG_OK && cc != CURLE_OK)
+		rc = ag_fail(ag, AG_TEMPFAIL, "%s %s: %s%s", m, req->url,
+		    curl_easy_strerror(cc), resp->attempts > 1 ?
+		    " (after retries)" : "");
+	return rc;
+}
+
+void
+http_describe(const struct http_request *req, struct buf *out)
+{
+	const char *const *hp;
+	struct buf raw = BUF_INIT;
+
+	buf_addf(&raw, "%s %s\n", method_of(req), req->url);
+	for (hp = req->headers; hp != NULL && *hp != NULL; hp++)
+		buf_addf(&raw, "%s\n", *hp);
+	if (req->body != NULL) {
+		buf_addch(&raw, '\n');
+		buf_add(&raw, req->body, req->body_len);
+		buf_addch(&raw, '\n');
+	} else if (req->body_file != NULL) {
+		buf_addf(&raw, "\n<%s, from byte %lld>\n", req->body_file,
+		    (long long)req->body_offset);
+	}
+	ag_redact_buf(out, raw.data, raw.len);
+	buf_release(&raw);
+}

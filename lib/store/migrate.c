@@ -1,0 +1,191 @@
+/*
+ * migrate.c - the schema, as numbered steps.
+ *
+ * Protocol.  PRAGMA user_version is the number of steps applied.  On
+ * every open we read it; for each missing step we take the write lock
+ * (BEGIN IMMEDIATE), read the version again (another process may have
+ * migrated while we waited), apply the step and set the version in the
+ * same transaction.  So steps are applied exactly once, in order, even
+ * when eight processes open a brand-new store together, and a failed
+ * step leaves the store as it was.  A store whose version is beyond our
+ * last step was written by a newer program: we refuse it rather than
+ * guess.
+ *
+ * Steps are append-only.  Never edit one that has shipped; add a new
+ * one (ALTER TABLE ... ADD COLUMN, CREATE INDEX) at the end.  Times are
+ * milliseconds since the epoch (UTC) in INTEGER columns named *_at.
+ */
+#include "db.h"
+
+static const char *const steps[] = {
+	/* 1: the first tables, mirroring the seed's models. */
+	"CREATE TABLE content ("
+	"  id TEXT PRIMARY KEY,"		/* c_<hash> */
+	"  kind TEXT NOT NULL,"			/* agency.script, ... */
+	"  title TEXT,"
+	"  doc TEXT NOT NULL,"			/* the JSON document */
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE assets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  path TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  mime TEXT,"
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  duration REAL NOT NULL DEFAULT 0,"
+	"  width INTEGER NOT NULL DEFAULT 0,"
+	"  height INTEGER NOT NULL DEFAULT 0,"
+	"  tags TEXT NOT NULL DEFAULT '',"
+	"  content_id TEXT REFERENCES content(id) ON DELETE SET NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX assets_kind ON assets(kind);"
+	"CREATE TABLE accounts ("
+	"  name TEXT PRIMARY KEY,"		/* platform:name */
+	"  platform TEXT NOT NULL,"
+	"  settings TEXT NOT NULL DEFAULT '{}',"	/* JSON, no secrets */
+	"  state TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (state IN ('active','paused','needs_reconnect')),"
+	"  reason TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL,"
+	"  args TEXT NOT NULL DEFAULT '[]',"	/* JSON array */
+	"  input TEXT,"				/* the input document */
+	"  result TEXT,"			/* the result document */
+	"  queue TEXT NOT NULL DEFAULT 'default',"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN"
+	"    ('queued','running','done','failed','dead','cancelled')),"
+	"  priority INTEGER NOT NULL DEFAULT 0,"
+	"  run_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  max_attempts INTEGER NOT NULL DEFAULT 3,"
+	"  timeout REAL,"			/* seconds */
+	"  unique_key TEXT,"
+	"  lease_until INTEGER,"
+	"  lease_owner TEXT,"
+	"  error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  finished_at INTEGER"
+	") STRICT;"
+	"CREATE UNIQUE INDEX jobs_unique ON jobs(unique_key)"
+	"  WHERE unique_key IS NOT NULL AND state IN ('queued','running');"
+	"CREATE INDEX jobs_ready ON jobs(queue, priority DESC, run_at, id)"
+	"  WHERE state IN ('queued','failed');"
+	"CREATE INDEX jobs_lease ON jobs(lease_until) WHERE state = 'running';"
+	"CREATE TABLE schedule ("
+	"  id INTEGER PRIMARY KEY,"
+	"  content_id TEXT NOT NULL REFERENCES content(id),"
+	"  account TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"		/* the UTC instant, ms */
+	"  tz TEXT NOT NULL,"			/* IANA zone */
+	"  local TEXT NOT NULL,"		/* wall time in tz */
+	"  rrule TEXT,"
+	"  caption TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'scheduled' CHECK (state IN"
+	"    ('scheduled','queued','posted','failed','missed','blocked',"
+	"     'cancelled')),"
+	"  reason TEXT,"
+	"  job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
+	"  revision INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX schedule_due ON schedule(at) WHERE state = 'scheduled';"
+	"CREATE TABLE llm_calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  provider TEXT NOT NULL,"
+	"  model TEXT,"
+	"  prompt_hash TEXT,"
+	"  request TEXT,"			/* redacted */
+	"  response TEXT,"			/* redacted */
+	"  tokens_in INTEGER NOT NULL DEFAULT 0,"
+	"  tokens_out INTEGER NOT NULL DEFAULT 0,"
+	"  cost REAL NOT NULL DEFAULT 0,"
+	"  latency_ms INTEGER NOT NULL DEFAULT 0,"
+	"  outcome TEXT NOT NULL,"
+	"  error TEXT,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE uploads ("
+	"  id INTEGER PRIMARY KEY,"
+	"  content_id TEXT NOT NULL,"
+	"  account TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('pending','uploading','uploaded','publishing','published',"
+	"     'failed')),"
+	"  session TEXT,"			/* resumable session URI/id */
+	"  sent INTEGER NOT NULL DEFAULT 0,"	/* bytes acknowledged */
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  media_id TEXT,"
+	"  idem_key TEXT,"
+	"  remote_id TEXT,"
+	"  url TEXT,"
+	"  error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  published_at INTEGER,"
+	"  UNIQUE (content_id, account)"
+	") STRICT;",
+};
+
+#define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
+
+int
+db_migrations(void)
+{
+	return NSTEPS;
+}
+
+static int
+newer(struct agency *ag, struct store *st, int v)
+{
+	return ag_fail(ag, AG_CONFIG, "store '%s' has schema version %d, "
+	    "newer than this program knows (%d); upgrade AgencyOS", st->path,
+	    v, NSTEPS);
+}
+
+int
+db_migrate(struct agency *ag, struct store *st)
+{
+	int v = store_version(st), rc;
+
+	if (v > NSTEPS)
+		return newer(ag, st, v);
+	while (v < NSTEPS) {
+		if ((rc = store_begin(ag, st)) != AG_OK)
+			return rc;
+		v = store_version(st);
+		if (v > NSTEPS) {
+			store_rollback(st);
+			return newer(ag, st, v);
+		}
+		if (v < NSTEPS) {
+			char pragma[64];
+
+			rc = db_exec(ag, st, steps[v]);
+			snprintf(pragma, sizeof(pragma),
+			    "PRAGMA user_version=%d", v + 1);
+			if (rc == AG_OK)
+				rc = db_exec(ag, st, pragma);
+			if (rc != AG_OK) {
+				store_rollback(st);
+				ag_prefix(ag, "migrating to version %d", v + 1);
+				return rc;
+			}
+		}
+		if ((rc = store_commit(ag, st)) != AG_OK)
+			return rc;
+		ag_debug(ag, "store '%s' at version %d", st->path,
+		    store_version(st));
+		v = store_version(st);
+	}
+	return AG_OK;
+}
