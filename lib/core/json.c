@@ -51,16 +51,18 @@ ag_json_parse(struct agency *ag, const char *name, const char *text,
 {
 	const char *end = NULL;
 	cJSON *doc;
-	int line, col;
+	int line, col, truncated;
 
 	doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (doc == NULL) {
 		if (end == NULL || end > text + len)
 			end = text + len;
-		position(text, end, &line, &col);
+		/* cJSON stops on the last byte when the text just ends. */
+		truncated = end >= text + len - 1 && (end == text + len ||
+		    strchr("}]", *end) == NULL);
+		position(text, truncated ? text + len : end, &line, &col);
 		return ag_fail(ag, AG_DATAERR, "%s:%d:%d: %s", name, line, col,
-		    end == text + len ? "unexpected end of JSON" :
-		    "invalid JSON");
+		    truncated ? "unexpected end of JSON" : "invalid JSON");
 	}
 	while (end < text + len && strchr(" \t\r\n", *end) && *end != '\0')
 		end++;

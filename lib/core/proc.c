@@ -124,9 +124,15 @@ drain(int *fd, struct buf *b, int *truncated)
 	char chunk[65536];
 	ssize_t n = read(*fd, chunk, sizeof(chunk));
 
+	size_t room = b->max - b->len;
+
 	if (n > 0) {
-		if (buf_add(b, chunk, (size_t)n) == -1)
+		/* Keep what fits under the cap; read and drop the rest. */
+		if ((size_t)n > room) {
 			*truncated = 1;
+			n = (ssize_t)room;
+		}
+		buf_add(b, chunk, (size_t)n);
 	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
 		closefd(fd);
 	}

@@ -424,7 +424,10 @@ edit(const char *text, size_t len, struct ynode *root, char **segs, int nseg,
 	if (i == nseg || (n->kind == YN_SCALAR && n != root)) {
 		/* Replace an existing value (or an empty "key:"). */
 		at = n->start;
-		cut = n->kind == YN_SCALAR ? n->end : n->last;
+		if (n->kind == YN_SCALAR)
+			cut = n->end;
+		else			/* past the bracket of a flow one */
+			cut = n->flow ? n->end + 1 : n->last;
 		if (n->kind == YN_MAP && i == nseg) {
 			err->line = n->line;
 			err->col = n->col;
@@ -454,7 +457,11 @@ edit(const char *text, size_t len, struct ynode *root, char **segs, int nseg,
 			memmove(mid.data, mid.data + 1, mid.len--);
 	} else {
 		indent = n->kids[0]->indent;
-		at = cut = n->last;
+		/* After the last value's line, comment included. */
+		at = n->last;
+		while (at < len && text[at] != '\n')
+			at++;
+		cut = at;
 		add_block(&mid, segs + i, nseg - i, indent, value, is_list);
 	}
 	buf_add(out, text, at);
@@ -476,6 +483,8 @@ ytree_set(const char *text, size_t len, const char *path, const char *value,
 		return -1;
 	nseg = splitpath(path, &segs);
 	rc = edit(text, len, root, segs, nseg, value, is_list, out, err);
+	if (rc == 0 && out->len > 0 && out->data[out->len - 1] != '\n')
+		buf_addch(out, '\n');
 	/* Never write a file we cannot read back. */
 	if (rc == 0 && ytree_parse(out->data, out->len, &check, err) == -1) {
 		snprintf(err->msg, sizeof(err->msg),

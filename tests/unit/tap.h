@@ -25,11 +25,11 @@
 
 static int tap_n, tap_failed;
 
-static int
+static inline int
 tap_ok(int cond, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static int
+static inline int
 tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -64,7 +64,7 @@ tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 		    g_ ? g_ : "(null)", w_ ? w_ : "(null)");		\
 } while (0)
 
-static int
+static inline int
 done_testing(void)
 {
 	printf("1..%d\n", tap_n);
@@ -77,7 +77,7 @@ done_testing(void)
  */
 static char tap_dir[256];
 
-static void
+static inline void
 tap_cleanup(void)
 {
 	char cmd[300];
@@ -89,7 +89,7 @@ tap_cleanup(void)
 	}
 }
 
-static const char *
+static inline const char *
 tap_tmpdir(void)
 {
 	char p[300];
@@ -114,7 +114,7 @@ tap_tmpdir(void)
 }
 
 /* A context as a binary would have it, with no arguments. */
-static void
+static inline void
 tap_agency(struct agency *ag, const char *name)
 {
 	char *argv[] = { (char *)name, NULL };

@@ -1,0 +1,21 @@
+#!/bin/sh
+# examples/main-job.sh - the main job: the longest pipeline that exists,
+# offline, on the embedded defaults (no API key, no network).
+#
+# Today AgencyOS has its foundation: the front, its configuration and
+# the shared store.  As the tools land this script grows into
+#   brief -> agency-script (offline) -> agency-produce -> agency-upload --to dir:
+# and keeps running with no key and no network.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+PATH="$here/bin:$PATH"
+out=${AGENCY_OUT:-$here/out}
+mkdir -p "$out"
+
+echo "== the toolkit"
+agency --version
+agency --help
+echo "== its configuration ($(agency config path))"
+agency config list >"$out/config.ndjson"
+wc -l <"$out/config.ndjson" | sed 's/^/keys: /'
+echo "done: $out"
