@@ -32,6 +32,10 @@ struct xfer {
 	int too_large;
 	int cb_rc;			/* what on_line returned to stop */
 	int delivered;			/* lines handed to on_line */
+	long status;			/* from the latest status line */
+	int64_t last_byte;		/* mono ms of the last byte received */
+	int idle;			/* aborted: nothing for idle_timeout */
+	int64_t sent;			/* bytes uploaded so far */
 	FILE *fp;			/* body_file */
 	int64_t start, length, left;
 };
@@ -122,9 +126,13 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 	size_t len = size * n;
 
+	x->last_byte = ag_mono_ms();
 	/* A new status line: a 100 Continue or a redirect came first. */
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0)
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		buf_reset(&x->resp->headers);
+		x->status = 0;
+		sscanf(p, "HTTP/%*s %ld", &x->status);
+	}
 	buf_add(&x->resp->headers, p, len);
 	return len;
 }
@@ -162,7 +170,11 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 	size_t len = size * n;
 
-	if (x->req->on_line != NULL)
+	x->last_byte = ag_mono_ms();
+	/* Only a successful answer is the stream; an error body is kept
+	 * whole, so the request can still be retried and the caller can
+	 * read the error. */
+	if (x->req->on_line != NULL && x->status >= 200 && x->status < 300)
 		return lines(x, p, len) == 0 ? len : 0;
 	if (buf_add(&x->resp->body, p, len) == -1) {
 		x->too_large = 1;
@@ -200,6 +212,28 @@ on_seek(void *arg, curl_off_t off, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+/* Abort when nothing has arrived for idle_timeout seconds. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct xfer *x = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	if (ulnow != x->sent) {		/* uploading counts as activity */
+		x->sent = ulnow;
+		x->last_byte = ag_mono_ms();
+	}
+	if ((double)(ag_mono_ms() - x->last_byte) >
+	    x->req->idle_timeout * 1000) {
+		x->idle = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static int
 open_body(struct agency *ag, const struct http_request *req, struct xfer *x)
 {
@@ -230,7 +264,8 @@ method_of(const struct http_request *req)
 }
 
 static struct curl_slist *
-setup(struct http *h, const struct http_request *req, struct xfer *x)
+setup(struct http *h, const struct http_request *req, struct xfer *x,
+    int idempotent)
 {
 	CURL *c = h->curl;
 	const char *m = method_of(req);
@@ -246,10 +281,17 @@ setup(struct http *h, const struct http_request *req, struct xfer *x)
 	    (long)(h->connect_timeout * 1000));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
 	if (req->idle_timeout > 0) {
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
-		    (long)(req->idle_timeout + 0.999));
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	}
+	/*
+	 * libcurl silently resends a request when a reused connection
+	 * turns out to be dead; for a request that must not run twice
+	 * (a POST that publishes) only a fresh connection is safe.
+	 */
+	if (!idempotent)
+		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
@@ -276,6 +318,9 @@ setup(struct http *h, const struct http_request *req, struct xfer *x)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+	} else if (strcmp(m, "POST") == 0) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
 	}
 	if (strcmp(m, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -330,7 +375,8 @@ retry_after(const struct http_response *resp)
 /* One attempt: AG_OK with resp filled, or a hard error. */
 static int
 attempt(struct agency *ag, struct http *h, const struct http_request *req,
-    struct http_response *resp, size_t max, CURLcode *cc, int *streamed)
+    struct http_response *resp, size_t max, int idempotent, CURLcode *cc,
+    int *streamed)
 {
 	struct curl_slist *hl;
 	struct xfer x;
@@ -352,12 +398,16 @@ attempt(struct agency *ag, struct http *h, const struct http_request *req,
 		fseeko(x.fp, x.start, SEEK_SET);
 		x.left = x.length;
 	}
-	hl = setup(h, req, &x);
+	x.last_byte = ag_mono_ms();
+	hl = setup(h, req, &x, idempotent);
 	*cc = curl_easy_perform(h->curl);
 	curl_slist_free_all(hl);
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (*cc == CURLE_ABORTED_BY_CALLBACK && x.idle)
+		*cc = CURLE_OPERATION_TIMEDOUT;
 	/* A last line without a newline at the end of a stream. */
-	if (*cc == CURLE_OK && req->on_line != NULL && x.carry.len > 0) {
+	if (*cc == CURLE_OK && req->on_line != NULL && x.carry.len > 0 &&
+	    x.status >= 200 && x.status < 300) {
 		x.delivered++;
 		x.cb_rc = req->on_line(req->line_arg, x.carry.data,
 		    x.carry.len);
@@ -399,7 +449,8 @@ http_request(struct agency *ag, const struct http_request *req,
 	    strcmp(m, "DELETE") == 0;
 	for (n = 0;; n++) {
 		ag_debug(ag, "%s %s", m, req->url);
-		rc = attempt(ag, h, req, resp, max, &cc, &streamed);
+		rc = attempt(ag, h, req, resp, max, idempotent, &cc,
+		    &streamed);
 		resp->attempts = n + 1;
 		if (rc != AG_OK)
 			break;
