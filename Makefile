@@ -76,7 +76,11 @@ check: all
 completions: $(BIN)
 	completions/gen bin completions
 
-install: all
+install: all install-files
+
+# install-files copies what is built; tests call it directly so that an
+# install never triggers a rebuild with other flags.
+install-files:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) \
@@ -85,7 +89,7 @@ install: all
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
-	cp -R share/. $(DESTDIR)$(DATADIR)
+	[ ! -d share ] || cp -R share/. $(DESTDIR)$(DATADIR)
 	for f in completions/bash/*; do \
 	    install -m 644 $$f $(DESTDIR)$(BASHDIR); done
 	for f in completions/zsh/*; do \
@@ -98,8 +102,9 @@ uninstall:
 	cd man && for f in *.1 *.5 *.7; do \
 	    rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$$f; done
 	rm -rf $(DESTDIR)$(DATADIR)
-	cd completions && for f in bash/* zsh/* fish/*; do \
-	    rm -f $(DESTDIR)$(PREFIX)/share/*/*/$${f#*/}; done
+	cd completions/bash && for f in *; do rm -f $(DESTDIR)$(BASHDIR)/$$f; done
+	cd completions/zsh && for f in *; do rm -f $(DESTDIR)$(ZSHDIR)/$$f; done
+	cd completions/fish && for f in *; do rm -f $(DESTDIR)$(FISHDIR)/$$f; done
 
 deps:
 	apt-get update -q
@@ -120,7 +125,7 @@ clean:
 print-deps:
 	@echo $(DEPS)
 
-.PHONY: all check completions install uninstall deps lint analyze clean \
+.PHONY: all check completions install install-files uninstall deps lint analyze clean \
 	print-deps FORCE
 .SECONDARY: $(LIBOBJ) $(CMDSRC:.c=.o) $(TESTSRC:.c=.o)
 

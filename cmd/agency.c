@@ -130,7 +130,8 @@ scan_tools(void)
 		}
 		closedir(d);
 	}
-	qsort(found, nfound, sizeof(*found), cmpstr);
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), cmpstr);
 }
 
 static const char *
@@ -144,15 +145,23 @@ summary_of(const char *name)
 	return "plugin";
 }
 
-/* Pass -q/-v and --config on to the tool through the environment. */
+/*
+ * Pass the shared options given before the command (-q, -v, --config,
+ * --json, --progress) on to the tool through the environment, which
+ * plugins may ignore, rather than as arguments they might refuse.
+ */
 static void
 export_context(struct agency *ag)
 {
-	static const char *const names[] = { "error", "warn", "info",
+	static const char *const levels[] = { "error", "warn", "info",
 	    "debug", "trace" };
+	static const char *const modes[] = { "auto", "none", "json" };
 
-	setenv("AGENCY_LOG", names[ag->loglevel], 1);
+	setenv("AGENCY_LOG", levels[ag->loglevel], 1);
 	setenv("AGENCY_CONFIG", config_path(ag), 1);
+	setenv("AGENCY_PROGRESS", modes[ag->progress], 1);
+	if (ag->json)
+		setenv("AGENCY_JSON", "1", 1);
 }
 
 static int

@@ -80,7 +80,7 @@ ag_init(struct agency *ag, int argc, char *argv[])
 {
 	static cJSON_Hooks hooks = { xmalloc, free };
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-	const char *cfgfile;
+	const char *cfgfile, *env;
 	int quiet = 0, verbose = 0, rc;
 
 	memset(ag, 0, sizeof(*ag));
@@ -98,6 +98,13 @@ ag_init(struct agency *ag, int argc, char *argv[])
 	}
 	apply_level(ag, ag_loglevel_parse(config_str(ag, "log.level")),
 	    quiet, verbose);
+	/* Set by the front for options given before the command. */
+	if ((env = getenv("AGENCY_PROGRESS")) != NULL)
+		ag->progress = strcmp(env, "json") == 0 ? AG_PROGRESS_JSON :
+		    strcmp(env, "none") == 0 ? AG_PROGRESS_NONE :
+		    AG_PROGRESS_AUTO;
+	if ((env = getenv("AGENCY_JSON")) != NULL && strcmp(env, "1") == 0)
+		ag->json = 1;
 }
 
 void

@@ -325,7 +325,8 @@ config_load(struct agency *ag, const char *file, int must_exist)
 		ag_clear_error(ag);
 		rc = AG_OK;
 	} else if (rc != AG_OK) {
-		return rc == AG_NOINPUT ? AG_CONFIG : rc;
+		/* Unreadable for lack of permission stays 77. */
+		return rc == AG_NOPERM ? rc : AG_CONFIG;
 	}
 	if (ytree_parse(buf_str(&text), text.len, &cfg->root, &yerr) == -1) {
 		buf_release(&text);

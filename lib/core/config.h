@@ -1,7 +1,7 @@
 /*
  * config.h - configuration: YAML file, then environment, then flags.
  *
- * The file is $AGENCY_CONFIG, else --config FILE, else
+ * The file is --config FILE, else $AGENCY_CONFIG, else
  * $XDG_CONFIG_HOME/agency/config.yaml (~/.config/agency/config.yaml).
  * A missing file means the defaults; a --config file that does not exist
  * is an error.  Keys are dotted paths ("http.timeout",

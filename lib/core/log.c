@@ -34,8 +34,6 @@ ag_loglevel_parse(const char *s)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(s, names[i]) == 0)
 			return (int)i;
-	if (strcmp(s, "warning") == 0 || strcmp(s, "quiet") == 0)
-		return strcmp(s, "quiet") == 0 ? AG_LOG_ERROR : AG_LOG_WARN;
 	return -1;
 }
 

@@ -206,8 +206,14 @@ shared_cb(struct agency *ag, const struct ag_option *o, const char *arg)
 			    "one of auto, json, none", arg);
 	} else if (strcmp(n, "dump-options") == 0) {
 		dump = 1;
+	} else if (strcmp(n, "config") == 0 &&
+	    strcmp(arg, config_path(ag)) != 0) {
+		/* ag_init() saw only the exact spelling "--config". */
+		if (config_load(ag, arg, 1) != AG_OK) {
+			ag_print_error(ag, ag->err);
+			exit(AG_CONFIG);
+		}
 	}
-	/* --config was applied by ag_init() before the config loaded. */
 	return 0;
 }
 

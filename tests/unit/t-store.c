@@ -160,7 +160,9 @@ main(void)
 	}
 
 	is_int(store_begin(&ag, st), AG_OK, "begin");
-	content_put(&ag, st, "c_tx", ag_doc_new("agency.edl"));
+	doc = ag_doc_new("agency.edl");
+	content_put(&ag, st, "c_tx", doc);
+	cJSON_Delete(doc);
 	store_rollback(st);
 	is_int(content_get(&ag, st, "c_tx", &got), AG_NOINPUT,
 	    "a rolled-back write is gone");
