@@ -19,6 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 enum ag_status {			/* the values are sysexits(3) codes */
 	AG_OK = 0,
@@ -92,6 +95,8 @@ void ag_init(struct agency *ag, int argc, char *argv[]);
  * return the exit status for main() to return.
  */
 int ag_finish(struct agency *ag, int rc);
+
+#include "core/banned.h"		/* last: after the system headers */
 
 /* Release everything ag holds without printing (for tests). */
 void ag_release(struct agency *ag);
