@@ -4,27 +4,8 @@
 # they parse, and the bash one completes.
 . "${0%/*}/../lib.sh"
 
-SHARED_LONG='config help json progress quiet verbose version'
+. "$TESTS/lib-docs.sh"
 COMP=$ROOT/completions
-
-# dump BIN [CMD...]: the option table of "BIN CMD..." (PATH: bin/ only).
-dump() {
-	_bin=$1
-	shift
-	PATH="$ROOT/bin" AGENCY_PLUGIN_PATH='' "$ROOT/bin/$_bin" "$@" \
-	    --dump-options </dev/null
-}
-
-# walk BIN [WORDS]: WORDS, then the words of every command under it,
-# leaving out commands that are binaries of their own (bin/BIN-CMD).
-walk() {
-	printf '%s\n' "${2-}"
-	dump "$1" ${2-} | sed -n 's/^cmd	\([^	]*\)	.*$/\1/p' |
-	    while read -r _c; do
-		[ -x "$ROOT/bin/$1-$_c" ] && continue
-		walk "$1" "${2:+$2 }$_c"
-	done
-}
 
 # files BIN: the three completion files of BIN, relative to completions/.
 files() {
