@@ -197,6 +197,7 @@ struct attempt {
 	double cost;
 	char *why;			/* why the provider was given up */
 	int configured;			/* the user set it up: warn */
+	int last;			/* no provider after it */
 };
 
 static void
@@ -378,7 +379,9 @@ give_up(struct agency *ag, struct attempt *at, int warn, const char *fmt,
 	va_end(ap);
 	if (at->why == NULL)
 		at->why = xstrdup(msg);
-	ag_log(ag, warn && at->configured ? AG_LOG_WARN : AG_LOG_INFO,
+	/* The last one's reason is in the final error anyway. */
+	ag_log(ag, warn && at->configured && !at->last ? AG_LOG_WARN :
+	    AG_LOG_INFO,
 	    "%s: %s", at->p->name, at->why);
 	return AG_UNAVAILABLE;
 }
@@ -489,8 +492,8 @@ try_provider(struct agency *ag, struct attempt *at, cJSON **doc)
 				llm_answer_release(&ans);
 				break;
 			}
-			if (a.stream && ans.text.len > 0)
-				llm_echo("\n", 1);
+			if (a.stream)
+				llm_echo_end();
 		}
 		buf_reset(&problems);
 		if (ans.cls == LLM_OK || ans.cls == LLM_FAILED_JSON) {
@@ -697,6 +700,7 @@ llm_chain_run(struct agency *ag, struct llm_chain *ch, struct llm_job *job,
 		at.job = job;
 		at.p = ch->p[i];
 		at.attempts = attempts;
+		at.last = i + 1 == ch->np;
 		msg_add(&at, "user", xstrdup(job->prompt));
 		if (at.p->ops == &llm_offline) {
 			if (failed_configured > 0)

@@ -193,11 +193,22 @@ llm_hint_in_text(const char *msg)
 	return -1;
 }
 
+static int echoed;
+
+void
+llm_echo_end(void)
+{
+	if (echoed)
+		llm_echo("\n", 1);
+	echoed = 0;
+}
+
 void
 llm_echo(const char *s, size_t n)
 {
 	ssize_t w;
 
+	echoed = n > 0 && s[n - 1] != '\n';
 	while (n > 0) {
 		w = write(STDERR_FILENO, s, n);
 		if (w <= 0)

@@ -134,6 +134,8 @@ double llm_parse_duration(const char *s);
 double llm_hint_in_text(const char *msg);
 /* Echo a streamed piece of text on stderr (--stream). */
 void llm_echo(const char *s, size_t n);
+/* End the echoed text with a newline if it did not end with one. */
+void llm_echo_end(void);
 /* The URL base without a trailing slash (new string). */
 char *llm_url(const char *base, const char *path);
 const char *llm_class_name(int cls);

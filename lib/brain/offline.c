@@ -38,25 +38,25 @@ static const char *const stop_en[] = {
 	"any", "are", "as", "at", "be", "because", "been", "before", "being",
 	"best", "between", "both", "but", "by", "can", "could", "did", "do",
 	"does", "doing", "don't", "down", "each", "even", "every", "few",
-	"first", "for", "from", "get", "gets", "getting", "good", "got",
+	"find", "first", "for", "from", "get", "gets", "getting", "give", "go", "good", "got",
 	"great", "had", "has", "have", "having", "he", "her", "here", "hers",
 	"him", "his", "how", "i", "if", "in", "into", "is", "isn't", "it",
-	"it's", "its", "just", "know", "let", "let's", "like", "little",
+	"it's", "its", "just", "keep", "know", "let", "let's", "like", "little",
 	"make", "makes", "many", "may", "me", "more", "most", "much", "must",
 	"my", "need", "never", "new", "no", "nobody", "not", "now", "of",
 	"off", "often", "on", "once", "one", "only", "or", "other", "our",
-	"out", "over", "own", "people", "really", "right", "same", "see",
+	"out", "over", "own", "people", "really", "right", "same", "say", "see",
 	"she", "should", "so", "some", "start", "still", "such", "take",
 	"than", "that", "that's", "the", "their", "them", "then", "there",
 	"these", "they", "thing", "things", "this", "those", "three",
-	"through", "time", "to", "too", "two", "under", "until", "up", "us",
-	"use", "used", "very", "want", "was", "way", "we", "well", "were",
+	"through", "time", "to", "too", "try", "turn", "two", "under", "until", "up", "us",
+	"use", "used", "very", "want", "was", "way", "ways", "we", "well", "were",
 	"what", "when", "where", "which", "while", "who", "why", "will",
 	"with", "without", "would", "you", "you'll", "you're", "your",
 	"yours", NULL
 };
 static const char *const stop_de[] = {
-	"aber", "als", "am", "an", "auch", "auf", "aus", "bei", "bin", "bis",
+	"aber", "alle", "alles", "als", "am", "an", "auch", "auf", "aus", "bei", "bin", "bis",
 	"das", "dass", "dein", "dem", "den", "der", "des", "die", "dies",
 	"diese", "doch", "du", "ein", "eine", "einem", "einen", "einer",
 	"es", "für", "hat", "ich", "ihr", "im", "in", "ist", "ja", "kann",
@@ -580,7 +580,8 @@ offline_script(struct agency *ag, const struct script_spec *s, cJSON **doc)
 
 	/* Hashtags: title words count double. */
 	buf_addf(&all, "%s %s %s %s ", title, title, topic, topic);
-	for (i = 0; i < ns; i++)
+	/* The generic outline says nothing about the topic. */
+	for (i = 0; nu > 0 && i < ns; i++)
 		buf_addf(&all, "%s ", sent[i]);
 	keywords(buf_str(&all), s->language, 5, &kw, &nkw);
 	tags = cJSON_AddArrayToObject(ans, "hashtags");

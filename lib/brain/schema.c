@@ -674,18 +674,21 @@ caption_make(const struct platform_limits *pl, const cJSON *script,
 		const char *hook = cJSON_GetObjectItem(script,
 		    "hook")->valuestring, *first;
 
+		/* The hook, then the opening scenes, up to ~200 chars. */
 		buf_addstr(&d, hook);
-		it = cJSON_GetArrayItem(cJSON_GetObjectItem(script, "scenes"),
-		    0);
-		first = it ? cJSON_GetObjectItem(it, "narration")->valuestring :
-		    "";
-		/* The first scene often opens with the hook itself. */
-		if (strncmp(first, hook, strlen(hook)) == 0)
-			first += strlen(hook);
-		while (*first == ' ')
-			first++;
-		if (*first != '\0')
-			buf_addf(&d, " %s", first);
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(script, "scenes")) {
+			if (d.len >= 200)
+				break;
+			first = cJSON_GetObjectItem(it,
+			    "narration")->valuestring;
+			/* The first scene often opens with the hook. */
+			if (strncmp(first, hook, strlen(hook)) == 0)
+				first += strlen(hook);
+			while (*first == ' ')
+				first++;
+			if (*first != '\0')
+				buf_addf(&d, " %s", first);
+		}
 	}
 	room = pl->description;
 	if (pl->text > 0 && pl->text > utf8_len(t) + 1 &&
