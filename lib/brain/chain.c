@@ -170,6 +170,19 @@ llm_chain_release(struct llm_chain *ch)
 	ch->np = 0;
 }
 
+/*
+ * Gemini always needs a key, and so do the OpenAI-compatible services
+ * with a key variable (groq, openai, or providers.NAME.key_env); a
+ * local server (llama.cpp, vLLM) under a name of its own may have none.
+ */
+static int
+needs_key(struct agency *ag, const struct llm_provider *p)
+{
+	if (!p->ops->needs_key)
+		return 0;
+	return p->ops != &llm_openai || llm_key_env(ag, p->name) != NULL;
+}
+
 /* The store, or NULL (with one warning) if it cannot be opened. */
 static struct store *
 store_of(struct agency *ag)
@@ -712,11 +725,11 @@ llm_chain_run(struct agency *ag, struct llm_chain *ch, struct llm_job *job,
 				    "key, nothing listening); the offline "
 				    "provider writes the %s", job->purpose);
 			rc = try_offline(ag, &at, &out);
-		} else if (at.p->ops->needs_key && at.p->key == NULL &&
+		} else if (at.p->key == NULL && !at.p->key_tried++ &&
 		    (rc = llm_key_load(ag, at.p)) != AG_OK) {
 			msgs_release(&at);
 			break;
-		} else if (at.p->ops->needs_key && at.p->key == NULL) {
+		} else if (needs_key(ag, at.p) && at.p->key == NULL) {
 			const char *env = llm_key_env(ag, at.p->name);
 
 			at.why = xasprintf("skipped: no API key (%s%s"
@@ -796,13 +809,13 @@ llm_chain_describe(struct agency *ag, struct llm_chain *ch,
 			    "here, without a network\n");
 			continue;
 		}
-		if (p->ops->needs_key && p->key == NULL &&
+		if (p->key == NULL && !p->key_tried++ &&
 		    llm_key_load(ag, p) != AG_OK) {
 			buf_addf(out, "# skipped: %s\n", ag->err);
 			ag_clear_error(ag);
 			continue;
 		}
-		if (p->ops->needs_key && p->key == NULL) {
+		if (needs_key(ag, p) && p->key == NULL) {
 			buf_addstr(out, "# skipped: no API key\n");
 			continue;
 		}

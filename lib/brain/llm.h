@@ -114,6 +114,7 @@ struct llm_provider {
 	int fmt;			/* best format not refused yet */
 	int explicit_url;		/* base_url set by the user */
 	int checked;			/* ollama: the model is there */
+	int key_tried;			/* llm_key_load() ran */
 };
 
 /* llm.c: the HTTP exchange every network provider shares. */
