@@ -3,7 +3,7 @@
 # with CRLF and split UTF-8, repairs, waits, blocks, cooldown.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-llm.sh"
-plan 38
+plan 37
 KEY=gk-test-0123456789
 export GEMINI_API_KEY=$KEY
 printf "providers:\n  gemini:\n    idle_timeout: 1\nscript:\n  retries: 0\n" >idle.yaml

@@ -3,7 +3,7 @@
 # flavour, and a llama.cpp-style endpoint configured by name.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-llm.sh"
-plan 30
+plan 29
 KEY=gsk_test_0123456789
 export GROQ_API_KEY=$KEY
 fake openai --key "$KEY"

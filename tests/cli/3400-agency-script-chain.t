@@ -3,7 +3,7 @@
 # a credentials file or a command, redaction everywhere, log and cache.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-llm.sh"
-plan 34
+plan 31
 GK=gk-secret-4f1d2c3b
 QK=gsk_secret_9a8b7c6d
 fake gemini --key "$GK"
