@@ -474,14 +474,17 @@ try_provider(struct agency *ag, struct attempt *at, cJSON **doc)
 	a.max_tokens = p->max_tokens;
 	a.seed = job->seed;
 	a.stream = ch->stream && ag->loglevel > AG_LOG_ERROR;
+	llm_answer_init(&ans);
 	for (;;) {
+		/* Each turn starts from a clean answer. */
+		llm_answer_release(&ans);
+		llm_answer_init(&ans);
 		if (ch->deadline > 0 && elapsed(ch) > ch->deadline)
 			return give_up(ag, at, 1, "the chain ran out of time "
 			    "(script.deadline %.0f s)", ch->deadline);
 		a.msgs = at->msgs;
 		a.nmsgs = at->nmsgs;
 		a.fmt = p->fmt;
-		llm_answer_init(&ans);
 		accepted = 0;
 		t0 = ag_mono_ms();
 		memset(&hit, 0, sizeof(hit));
@@ -501,10 +504,8 @@ try_provider(struct agency *ag, struct attempt *at, cJSON **doc)
 		if (!ans.cached) {
 			ag_info(ag, "%s: asking %s%s", p->name, p->model,
 			    repairs ? " again" : "");
-			if ((rc = p->ops->call(ag, p, &a, &ans)) != AG_OK) {
-				llm_answer_release(&ans);
+			if ((rc = p->ops->call(ag, p, &a, &ans)) != AG_OK)
 				break;
-			}
 			if (a.stream)
 				llm_echo_end();
 		}
@@ -542,7 +543,6 @@ try_provider(struct agency *ag, struct attempt *at, cJSON **doc)
 				free(p->model);
 				p->model = xstrdup(ans.model);
 			}
-			llm_answer_release(&ans);
 			rc = AG_OK;
 			break;
 		}
@@ -663,9 +663,9 @@ try_provider(struct agency *ag, struct attempt *at, cJSON **doc)
 			    "failed");
 			break;
 		}
-		llm_answer_release(&ans);
 		break;
 	}
+	llm_answer_release(&ans);
 	buf_release(&problems);
 	return rc;
 }
