@@ -159,6 +159,31 @@ llm_chain_init(struct agency *ag, const struct script_params *sp,
 }
 
 void
+llm_job_release(struct llm_job *job)
+{
+	free(job->system);
+	free(job->prompt);
+	cJSON_Delete(job->schema);
+	memset(job, 0, sizeof(*job));
+}
+
+/* The ask a provider gets first for job. */
+static void
+ask_init(const struct llm_chain *ch, const struct llm_job *job,
+    const struct llm_provider *p, struct llm_ask *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->system = job->system;
+	a->schema = job->schema;
+	a->schema_name = job->schema_name;
+	a->fmt = p->fmt;
+	a->temperature = ch->temperature;
+	a->max_tokens = p->max_tokens;
+	a->seed = job->seed;
+	a->stream = ch->stream;
+}
+
+void
 llm_chain_release(struct llm_chain *ch)
 {
 	size_t i;
@@ -466,13 +491,7 @@ try_provider(struct agency *ag, struct attempt *at, cJSON **doc)
 	int rc = AG_UNAVAILABLE, once = 0, accepted;
 	double wait;
 
-	memset(&a, 0, sizeof(a));
-	a.system = job->system;
-	a.schema = job->schema;
-	a.schema_name = job->schema_name;
-	a.temperature = ch->temperature;
-	a.max_tokens = p->max_tokens;
-	a.seed = job->seed;
+	ask_init(ch, job, p, &a);
 	a.stream = ch->stream && ag->loglevel > AG_LOG_ERROR;
 	llm_answer_init(&ans);
 	for (;;) {
@@ -819,18 +838,10 @@ llm_chain_describe(struct agency *ag, struct llm_chain *ch,
 			buf_addstr(out, "# skipped: no API key\n");
 			continue;
 		}
-		memset(&a, 0, sizeof(a));
 		memset(&h, 0, sizeof(h));
-		a.system = job->system;
+		ask_init(ch, job, p, &a);
 		a.msgs = &m;
 		a.nmsgs = 1;
-		a.schema = job->schema;
-		a.schema_name = job->schema_name;
-		a.fmt = p->fmt;
-		a.temperature = ch->temperature;
-		a.max_tokens = p->max_tokens;
-		a.seed = job->seed;
-		a.stream = ch->stream;
 		p->ops->build(p, &a, &h);
 		http_request_init(&req, h.url);
 		req.method = "POST";

@@ -64,10 +64,7 @@ build(const struct llm_provider *p, const struct llm_ask *a,
 	if (a->fmt >= FMT_SCHEMA && a->schema != NULL)
 		cJSON_AddItemToObject(gc, "responseSchema",
 		    schema_to_gemini(a->schema));
-	s = cJSON_PrintUnformatted(body);
-	h->body = xstrdup(s);
-	cJSON_free(s);
-	cJSON_Delete(body);
+	llm_set_body(h, body);
 }
 
 /* An error object {"error": {code, message, status, details}}. */

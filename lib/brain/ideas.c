@@ -157,14 +157,6 @@ offline_cb(struct agency *ag, void *arg, cJSON **doc)
 	    doc);
 }
 
-static void
-job_release(struct llm_job *job)
-{
-	free(job->system);
-	free(job->prompt);
-	cJSON_Delete(job->schema);
-}
-
 static int
 prepare(struct agency *ag, const struct script_params *p, struct ideas *in,
     struct template **t, struct llm_job *job)
@@ -271,7 +263,7 @@ ideas_write(struct agency *ag, const struct script_params *p, cJSON **out)
 		*out = arr;
 	}
 	cJSON_Delete(doc);
-	job_release(&job);
+	llm_job_release(&job);
 	template_free(t);
 	script_spec_release(&in.spec);
 	return rc;
@@ -293,7 +285,7 @@ ideas_describe(struct agency *ag, const struct script_params *p,
 		llm_chain_describe(ag, &ch, &job, out);
 		llm_chain_release(&ch);
 	}
-	job_release(&job);
+	llm_job_release(&job);
 	template_free(t);
 	script_spec_release(&in.spec);
 	return rc;

@@ -217,3 +217,36 @@ llm_echo(const char *s, size_t n)
 		n -= (size_t)w;
 	}
 }
+
+cJSON *
+llm_messages(const struct llm_ask *a)
+{
+	cJSON *msgs = cJSON_CreateArray(), *m;
+	size_t i;
+
+	if (a->system != NULL && *a->system != '\0') {
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "system");
+		cJSON_AddStringToObject(m, "content", a->system);
+		cJSON_AddItemToArray(msgs, m);
+	}
+	for (i = 0; i < a->nmsgs; i++) {
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", a->msgs[i].role);
+		cJSON_AddStringToObject(m, "content", a->msgs[i].content);
+		cJSON_AddItemToArray(msgs, m);
+	}
+	return msgs;
+}
+
+void
+llm_set_body(struct llm_http *h, cJSON *body)
+{
+	char *s = cJSON_PrintUnformatted(body);
+
+	if (s == NULL)
+		ag_oom();
+	h->body = xstrdup(s);
+	cJSON_free(s);
+	cJSON_Delete(body);
+}

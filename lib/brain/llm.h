@@ -127,6 +127,10 @@ struct llm_provider {
 int llm_send(struct agency *ag, const struct llm_provider *p,
     const struct llm_http *h, int (*on_line)(void *, const char *, size_t),
     void *arg, struct http_response *resp, struct llm_answer *ans);
+/* The system prompt and messages as OpenAI and Ollama take them (new). */
+cJSON *llm_messages(const struct llm_ask *a);
+/* Print body (consumed) into h->body. */
+void llm_set_body(struct llm_http *h, cJSON *body);
 /* The class of an HTTP error status with no better information. */
 int llm_status_class(long status);
 /* "1h2m3.5s", "750ms", "36s", "7.66s": seconds, or -1. */
@@ -218,6 +222,8 @@ struct llm_job {
 int llm_chain_init(struct agency *ag, const struct script_params *sp,
     struct llm_chain *ch);
 void llm_chain_release(struct llm_chain *ch);
+/* Free what a job holds (system, prompt, schema). */
+void llm_job_release(struct llm_job *job);
 /*
  * llm_chain_run() - run job through the providers in order.  AG_OK
  * with *doc, a new document with "provider", "model" and "meta" added;

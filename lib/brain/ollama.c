@@ -18,28 +18,14 @@ static void
 build(const struct llm_provider *p, const struct llm_ask *a,
     struct llm_http *h)
 {
-	cJSON *body = cJSON_CreateObject(), *msgs, *m, *o;
-	char *s;
-	size_t i;
+	cJSON *body = cJSON_CreateObject(), *o;
 
 	h->url = llm_url(p->base_url, "/api/chat");
 	h->headers[0] = xstrdup("Content-Type: application/json");
 	if (p->key != NULL)
 		h->headers[1] = xasprintf("Authorization: Bearer %s", p->key);
 	cJSON_AddStringToObject(body, "model", p->model);
-	msgs = cJSON_AddArrayToObject(body, "messages");
-	if (a->system != NULL && *a->system != '\0') {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "system");
-		cJSON_AddStringToObject(m, "content", a->system);
-		cJSON_AddItemToArray(msgs, m);
-	}
-	for (i = 0; i < a->nmsgs; i++) {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", a->msgs[i].role);
-		cJSON_AddStringToObject(m, "content", a->msgs[i].content);
-		cJSON_AddItemToArray(msgs, m);
-	}
+	cJSON_AddItemToObject(body, "messages", llm_messages(a));
 	cJSON_AddBoolToObject(body, "stream", a->stream);
 	if (a->fmt == FMT_SCHEMA && a->schema != NULL)
 		cJSON_AddItemToObject(body, "format", cJSON_Duplicate(a->schema,
@@ -51,10 +37,7 @@ build(const struct llm_provider *p, const struct llm_ask *a,
 	cJSON_AddNumberToObject(o, "num_predict", (double)a->max_tokens);
 	if (a->seed >= 0)
 		cJSON_AddNumberToObject(o, "seed", (double)a->seed);
-	s = cJSON_PrintUnformatted(body);
-	h->body = xstrdup(s);
-	cJSON_free(s);
-	cJSON_Delete(body);
+	llm_set_body(h, body);
 }
 
 static void

@@ -23,28 +23,14 @@ static void
 build(const struct llm_provider *p, const struct llm_ask *a,
     struct llm_http *h)
 {
-	cJSON *body = cJSON_CreateObject(), *msgs, *m, *rf, *js;
-	char *s;
-	size_t i;
+	cJSON *body = cJSON_CreateObject(), *rf, *js;
 
 	h->url = llm_url(p->base_url, "/chat/completions");
 	h->headers[0] = xstrdup("Content-Type: application/json");
 	if (p->key != NULL)
 		h->headers[1] = xasprintf("Authorization: Bearer %s", p->key);
 	cJSON_AddStringToObject(body, "model", p->model);
-	msgs = cJSON_AddArrayToObject(body, "messages");
-	if (a->system != NULL && *a->system != '\0') {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "system");
-		cJSON_AddStringToObject(m, "content", a->system);
-		cJSON_AddItemToArray(msgs, m);
-	}
-	for (i = 0; i < a->nmsgs; i++) {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", a->msgs[i].role);
-		cJSON_AddStringToObject(m, "content", a->msgs[i].content);
-		cJSON_AddItemToArray(msgs, m);
-	}
+	cJSON_AddItemToObject(body, "messages", llm_messages(a));
 	cJSON_AddNumberToObject(body, "temperature", a->temperature);
 	/* OpenAI wants the newer name; compatible servers the older. */
 	cJSON_AddNumberToObject(body, strcmp(p->name, "openai") == 0 ?
@@ -69,10 +55,7 @@ build(const struct llm_provider *p, const struct llm_ask *a,
 		cJSON_AddItemToObject(body, "stream_options", cJSON_CreateRaw(
 		    "{\"include_usage\":true}"));
 	}
-	s = cJSON_PrintUnformatted(body);
-	h->body = xstrdup(s);
-	cJSON_free(s);
-	cJSON_Delete(body);
+	llm_set_body(h, body);
 }
 
 /* {"error": {"message", "type", "code", "failed_generation"}}. */

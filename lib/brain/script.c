@@ -37,15 +37,6 @@ offline_cb(struct agency *ag, void *arg, cJSON **doc)
 	return offline_script(ag, arg, doc);
 }
 
-static void
-job_release(struct llm_job *job)
-{
-	free(job->system);
-	free(job->prompt);
-	cJSON_Delete(job->schema);
-	memset(job, 0, sizeof(*job));
-}
-
 static char *
 joined(const struct ag_strv *v, const char *sep)
 {
@@ -111,7 +102,7 @@ prepare(struct agency *ag, struct script_spec *s, const struct template *t,
 	free(brief);
 	free(variant);
 	if (rc != AG_OK)
-		job_release(job);
+		llm_job_release(job);
 	return rc;
 }
 
@@ -165,7 +156,7 @@ script_write(struct agency *ag, const struct script_params *p, cJSON **out)
 			break;
 		if ((rc = llm_chain_run(ag, &ch, &job, &doc)) == AG_OK)
 			cJSON_AddItemToArray(arr, doc);
-		job_release(&job);
+		llm_job_release(&job);
 	}
 	llm_chain_release(&ch);
 	template_free(t);
@@ -195,7 +186,7 @@ script_dry_run(struct agency *ag, const struct script_params *p, int ideas,
 			llm_chain_describe(ag, &ch, &job, out);
 			llm_chain_release(&ch);
 		}
-		job_release(&job);
+		llm_job_release(&job);
 	}
 	template_free(t);
 	script_spec_release(&s);
