@@ -2,9 +2,10 @@
 # examples/main-job.sh - the main job: the longest pipeline that exists,
 # offline, on the embedded defaults (no API key, no network).
 #
-# Today AgencyOS has its foundation: the front, its configuration and
-# the shared store.  As the tools land this script grows into
-#   brief -> agency-script (offline) -> agency-produce -> agency-upload --to dir:
+# Today: the front, its configuration and the shared store, and
+#   brief -> agency-script (offline: no key, no network needed)
+# As the tools land this script grows into
+#   brief -> agency-script -> agency-produce -> agency-upload --to dir:
 # and keeps running with no key and no network.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,4 +19,9 @@ agency --help
 echo "== its configuration ($(agency config path))"
 agency config list >"$out/config.ndjson"
 wc -l <"$out/config.ndjson" | sed 's/^/keys: /'
+
+echo "== the script (agency-script, from examples/script/sourdough.md)"
+agency-script --brief "$here/examples/script/sourdough.md" \
+    >"$out/sourdough.script.json"
+sed 's/,"scenes".*//' "$out/sourdough.script.json"
 echo "done: $out"

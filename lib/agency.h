@@ -78,8 +78,10 @@ struct agency {
 #include "core/progress.h"
 #include "core/redact.h"
 #include "core/str.h"
+#include "core/sha256.h"
 #include "store/store.h"
 #include "net/http.h"
+#include "brain/brain.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

@@ -272,13 +272,15 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 	struct curl_slist *hl = NULL;
 	const char *const *hp;
 	double timeout = req->timeout > 0 ? req->timeout : h->timeout;
+	double connect = req->connect_timeout > 0 ? req->connect_timeout :
+	    h->connect_timeout;
 
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, req->url);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)(h->connect_timeout * 1000));
+	    (long)(connect * 1000));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
 	if (req->idle_timeout > 0) {
 		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -425,6 +427,23 @@ out:
 	return rc;
 }
 
+static int
+fail_of(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_OK:
+		return HTTP_FAIL_NONE;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+		return HTTP_FAIL_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return HTTP_FAIL_TIMEOUT;
+	default:
+		return HTTP_FAIL_IO;
+	}
+}
+
 int
 http_request(struct agency *ag, const struct http_request *req,
     struct http_response *resp)
@@ -475,6 +494,7 @@ http_request(struct agency *ag, const struct http_request *req,
 		ag_sleep_ms((int64_t)(wait * 1000));
 	}
 	resp->elapsed = (double)(ag_mono_ms() - t0) / 1000;
+	resp->fail = fail_of(cc);
 	if (rc == AG_OK && cc != CURLE_OK)
 		rc = ag_fail(ag, AG_TEMPFAIL, "%s %s: %s%s", m, req->url,
 		    curl_easy_strerror(cc), resp->attempts > 1 ?

@@ -51,14 +51,24 @@ struct http_request {
 					 * GET, HEAD, PUT, DELETE */
 	int retries;			/* -1: http.retries */
 	double timeout;			/* seconds; 0: http.timeout */
+	double connect_timeout;		/* seconds; 0: http.connect_timeout */
 	double idle_timeout;		/* seconds without a byte; 0: none */
 	size_t max_response;		/* 0: http.max_response */
 	int (*on_line)(void *arg, const char *line, size_t len);
 	void *line_arg;
 };
 
+/* Why a request ended without a complete response (http_response.fail). */
+enum http_fail {
+	HTTP_FAIL_NONE,			/* a response arrived */
+	HTTP_FAIL_CONNECT,		/* nothing was sent: refused, DNS */
+	HTTP_FAIL_TIMEOUT,		/* connect, total or idle timeout */
+	HTTP_FAIL_IO			/* reset, empty reply, cut short */
+};
+
 struct http_response {
 	long status;			/* 0 if no response */
+	int fail;			/* enum http_fail of the last attempt */
 	struct buf body;
 	struct buf headers;		/* the final response's header block */
 	double retry_after;		/* seconds asked for, or -1 */

@@ -6,12 +6,12 @@
 static const char SQL_ADD[] =
 	"INSERT INTO llm_calls (provider, model, prompt_hash, request,"
 	" response, tokens_in, tokens_out, cost, latency_ms, outcome, error,"
-	" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	" ?12)";
+	" created_at, run_id, purpose, status) VALUES (?1, ?2, ?3, ?4, ?5,"
+	" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 static const char SQL_LIST[] =
-	"SELECT id, provider, model, prompt_hash, tokens_in, tokens_out, cost,"
-	" latency_ms, outcome, error, created_at FROM llm_calls"
-	" ORDER BY id DESC LIMIT ?1";
+	"SELECT id, run_id, purpose, provider, model, prompt_hash, status,"
+	" tokens_in, tokens_out, cost, latency_ms, outcome, error, created_at"
+	" FROM llm_calls ORDER BY id DESC LIMIT ?1";
 static const char SQL_COUNT[] = "SELECT count(*) FROM llm_calls";
 
 /* Bind a redacted copy: secrets must never reach the store. */
@@ -45,6 +45,9 @@ llm_calls_add(struct agency *ag, struct store *st, const struct llm_call *c,
 	db_bind_text(s, 10, c->outcome ? c->outcome : "ok");
 	bind_redacted(s, 11, c->error);
 	sqlite3_bind_int64(s, 12, db_now());
+	db_bind_text(s, 13, c->run_id);
+	db_bind_text(s, 14, c->purpose);
+	sqlite3_bind_int64(s, 15, c->status);
 	if ((rc = db_done(ag, st, s)) != AG_OK)
 		return rc;
 	if (id != NULL)

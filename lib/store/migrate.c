@@ -134,6 +134,32 @@ static const char *const steps[] = {
 	"  published_at INTEGER,"
 	"  UNIQUE (content_id, account)"
 	") STRICT;",
+	/*
+	 * issue 3 (agency-script): llm_calls learns which run and purpose a
+	 * call served and the HTTP status; providers that ran out of quota
+	 * cool down across runs; responses may be cached by request hash.
+	 */
+	"ALTER TABLE llm_calls ADD COLUMN run_id TEXT;"
+	"ALTER TABLE llm_calls ADD COLUMN purpose TEXT;"
+	"ALTER TABLE llm_calls ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX llm_calls_run ON llm_calls(run_id);"
+	"CREATE TABLE llm_cooldown ("
+	"  provider TEXT PRIMARY KEY,"
+	"  until_at INTEGER NOT NULL,"		/* skip the provider until */
+	"  reason TEXT,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE llm_cache ("
+	"  key TEXT PRIMARY KEY,"		/* sha256 of the request */
+	"  provider TEXT NOT NULL,"
+	"  model TEXT,"
+	"  response TEXT NOT NULL,"		/* the model's text */
+	"  tokens_in INTEGER NOT NULL DEFAULT 0,"
+	"  tokens_out INTEGER NOT NULL DEFAULT 0,"
+	"  hits INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  used_at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

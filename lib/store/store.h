@@ -95,7 +95,10 @@ struct llm_call {
 	const char *request, *response;	/* redacted here before storing */
 	const char *outcome;		/* ok, error, retry, blocked, ... */
 	const char *error;
+	const char *run_id;		/* groups the calls of one run */
+	const char *purpose;		/* script, repair, ideas, ... */
 	int64_t tokens_in, tokens_out, latency_ms;
+	long status;			/* HTTP status, 0 if none */
 	double cost;
 };
 
@@ -105,5 +108,33 @@ int llm_calls_add(struct agency *ag, struct store *st,
 int llm_calls_list(struct agency *ag, struct store *st, int n,
     struct cJSON **out);
 int llm_calls_count(struct agency *ag, struct store *st, int64_t *out);
+
+/*
+ * llm_cooldown: a provider that ran out of quota is skipped by later
+ * runs until a time (ms since the epoch).  set keeps the later of the
+ * stored and the new time; get gives 0 and no reason when the provider
+ * is not cooling down (*reason is new, free() it).
+ */
+int llm_cooldown_set(struct agency *ag, struct store *st,
+    const char *provider, int64_t until_ms, const char *reason);
+int llm_cooldown_get(struct agency *ag, struct store *st,
+    const char *provider, int64_t *until_ms, char **reason);
+int llm_cooldown_clear(struct agency *ag, struct store *st,
+    const char *provider);
+
+/*
+ * llm_cache: a model's answer keyed by the hash of the request that
+ * asked for it.  get returns AG_OK with *text new (free() it) on a hit,
+ * AG_FALSE on a miss, and counts the hit.
+ */
+struct llm_cached {
+	char *text;
+	int64_t tokens_in, tokens_out;
+};
+int llm_cache_put(struct agency *ag, struct store *st, const char *key,
+    const char *provider, const char *model, const char *text,
+    int64_t tokens_in, int64_t tokens_out);
+int llm_cache_get(struct agency *ag, struct store *st, const char *key,
+    struct llm_cached *out);
 
 #endif
