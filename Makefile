@@ -31,7 +31,10 @@ override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 override CFLAGS += -std=c17 -Wall -Wextra -Werror -Wno-format-truncation \
 	-MMD -MP \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+# libcurl is compiled against but not linked: lib/net/curl.c opens it on
+# first use, so tools that never make a request start fast.
+LINK_PKGS = $(filter-out libcurl,$(PKGS))
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(LINK_PKGS)) -ldl -lm
 override LDFLAGS += -Wl,--as-needed
 
 ifdef SANITIZE

@@ -5,7 +5,6 @@
  * same host.  Each attempt resets the response; the retry loop is here
  * and the policy (what is transient, how long to wait) in retry.c.
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,10 @@
 #include <unistd.h>
 
 #include "agency.h"
+#include "net/curl.h"
 
 struct http {
+	const struct net_curl *lc;	/* libcurl, loaded on first use */
 	CURL *curl;
 	double connect_timeout, timeout, backoff, max_wait;
 	long long retries;
@@ -40,8 +41,6 @@ struct xfer {
 	int64_t start, length, left;
 };
 
-static int curl_ready;
-
 void
 http_request_init(struct http_request *req, const char *url)
 {
@@ -54,16 +53,16 @@ http_request_init(struct http_request *req, const char *url)
 int
 http_new(struct agency *ag, struct http **out)
 {
-	struct http *h;
 	const char *ua = config_str(ag, "http.user_agent");
+	const struct net_curl *lc;
+	struct http *h;
+	int rc;
 
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return ag_fail(ag, AG_SOFTWARE, "cannot start libcurl");
-		curl_ready = 1;
-	}
+	if ((rc = net_curl_load(ag, &lc)) != AG_OK)
+		return rc;
 	h = xcalloc(1, sizeof(*h));
-	if ((h->curl = curl_easy_init()) == NULL) {
+	h->lc = lc;
+	if ((h->curl = lc->easy_init()) == NULL) {
 		free(h);
 		return ag_fail(ag, AG_OSERR, "cannot start libcurl");
 	}
@@ -85,7 +84,7 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
-	curl_easy_cleanup(h->curl);
+	h->lc->easy_cleanup(h->curl);
 	free(h->user_agent);
 	free(h);
 }
@@ -267,6 +266,7 @@ static struct curl_slist *
 setup(struct http *h, const struct http_request *req, struct xfer *x,
     int idempotent)
 {
+	const struct net_curl *lc = h->lc;
 	CURL *c = h->curl;
 	const char *m = method_of(req);
 	struct curl_slist *hl = NULL;
@@ -275,17 +275,17 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 	double connect = req->connect_timeout > 0 ? req->connect_timeout :
 	    h->connect_timeout;
 
-	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, req->url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	lc->easy_reset(c);
+	lc->easy_setopt(c, CURLOPT_URL, req->url);
+	lc->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lc->easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
+	lc->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(connect * 1000));
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+	lc->easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
 	if (req->idle_timeout > 0) {
-		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
-		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		lc->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		lc->easy_setopt(c, CURLOPT_XFERINFODATA, x);
+		lc->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	}
 	/*
 	 * libcurl silently resends a request when a reused connection
@@ -293,43 +293,43 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 	 * (a POST that publishes) only a fresh connection is safe.
 	 */
 	if (!idempotent)
-		curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+		lc->easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+	lc->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	lc->easy_setopt(c, CURLOPT_HEADERDATA, x);
+	lc->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	lc->easy_setopt(c, CURLOPT_WRITEDATA, x);
 	for (hp = req->headers; hp != NULL && *hp != NULL; hp++)
-		hl = curl_slist_append(hl, *hp);
-	hl = curl_slist_append(hl, "Expect:");	/* no 100-continue wait */
+		hl = lc->slist_append(hl, *hp);
+	hl = lc->slist_append(hl, "Expect:");	/* no 100-continue wait */
 	if (req->body_file != NULL) {
-		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(c, CURLOPT_READDATA, x);
-		curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
-		curl_easy_setopt(c, CURLOPT_SEEKDATA, x);
+		lc->easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		lc->easy_setopt(c, CURLOPT_READDATA, x);
+		lc->easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+		lc->easy_setopt(c, CURLOPT_SEEKDATA, x);
 		if (strcmp(m, "POST") == 0) {
-			curl_easy_setopt(c, CURLOPT_POST, 1L);
-			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+			lc->easy_setopt(c, CURLOPT_POST, 1L);
+			lc->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
 			    (curl_off_t)x->length);
 		} else {
-			curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-			curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+			lc->easy_setopt(c, CURLOPT_UPLOAD, 1L);
+			lc->easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
 			    (curl_off_t)x->length);
 		}
 	} else if (req->body != NULL) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		lc->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+		lc->easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
 	} else if (strcmp(m, "POST") == 0) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+		lc->easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+		lc->easy_setopt(c, CURLOPT_POSTFIELDS, "");
 	}
 	if (strcmp(m, "HEAD") == 0)
-		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		lc->easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(m, "GET") != 0 && strcmp(m, "POST") != 0 &&
 	    !(req->body_file != NULL && strcmp(m, "PUT") == 0))
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, m);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+		lc->easy_setopt(c, CURLOPT_CUSTOMREQUEST, m);
+	lc->easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	return hl;
 }
 
@@ -402,9 +402,9 @@ attempt(struct agency *ag, struct http *h, const struct http_request *req,
 	}
 	x.last_byte = ag_mono_ms();
 	hl = setup(h, req, &x, idempotent);
-	*cc = curl_easy_perform(h->curl);
-	curl_slist_free_all(hl);
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	*cc = h->lc->easy_perform(h->curl);
+	h->lc->slist_free_all(hl);
+	h->lc->easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (*cc == CURLE_ABORTED_BY_CALLBACK && x.idle)
 		*cc = CURLE_OPERATION_TIMEDOUT;
 	/* A last line without a newline at the end of a stream. */
@@ -489,7 +489,7 @@ http_request(struct agency *ag, const struct http_request *req,
 			    &h->seed);
 		}
 		ag_info(ag, "%s %s: %s; retry %d of %lld in %.1f s", m,
-		    req->url, cc != CURLE_OK ? curl_easy_strerror(cc) :
+		    req->url, cc != CURLE_OK ? h->lc->easy_strerror(cc) :
 		    "server busy", n + 1, retries, wait);
 		ag_sleep_ms((int64_t)(wait * 1000));
 	}
@@ -497,7 +497,7 @@ http_request(struct agency *ag, const struct http_request *req,
 	resp->fail = fail_of(cc);
 	if (rc == AG_OK && cc != CURLE_OK)
 		rc = ag_fail(ag, AG_TEMPFAIL, "%s %s: %s%s", m, req->url,
-		    curl_easy_strerror(cc), resp->attempts > 1 ?
+		    h->lc->easy_strerror(cc), resp->attempts > 1 ?
 		    " (after retries)" : "");
 	return rc;
 }

@@ -16,8 +16,34 @@
  */
 #include <curl/curl.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "agency.h"
+
+/*
+ * An HTTP date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850
+ * and asctime forms a recipient must still accept.  Always GMT.
+ */
+static time_t
+http_date(const char *v)
+{
+	static const char *const forms[] = {
+		"%a, %d %b %Y %H:%M:%S GMT",	/* Sun, 06 Nov 1994 08:49:37 GMT */
+		"%A, %d-%b-%y %H:%M:%S GMT",	/* Sunday, 06-Nov-94 08:49:37 GMT */
+		"%a %b %e %H:%M:%S %Y",		/* Sun Nov  6 08:49:37 1994 */
+	};
+	struct tm tm;
+	const char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(v, forms[i], &tm);
+		if (end != NULL && end[strspn(end, " ")] == '\0')
+			return timegm(&tm);
+	}
+	return -1;
+}
 
 double
 http_parse_retry_after(const char *v, int64_t now_s)
@@ -31,8 +57,7 @@ http_parse_retry_after(const char *v, int64_t now_s)
 		v++;
 	if (ag_parse_double(v, &secs) == 0)
 		return secs < 0 ? -1 : secs;
-	t = curl_getdate(v, NULL);
-	if (t == -1)
+	if ((t = http_date(v)) == -1)
 		return -1;
 	return t <= now_s ? 0 : (double)(t - now_s);
 }
