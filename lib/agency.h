@@ -75,8 +75,12 @@ struct agency {
 #include "core/progress.h"
 #include "core/redact.h"
 #include "core/str.h"
+#include "core/sha256.h"
 #include "store/store.h"
 #include "net/http.h"
+#include "media/loudness.h"
+#include "media/audiofile.h"
+#include "music/music.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

@@ -430,3 +430,24 @@ ag_run_command(struct agency *ag, int argc, char **argv,
 	cur_cmds = NULL;
 	return cmds[i].fn(ag, argc, argv);
 }
+
+int
+ag_run_main(struct agency *ag, int argc, char **argv,
+    const struct ag_command *cmds,
+    int (*main_fn)(struct agency *ag, int argc, char **argv))
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; argc > 1 && cmds[i].name != NULL; i++) {
+		if (strcmp(cmds[i].name, argv[1]) != 0)
+			continue;
+		snprintf(cmdpath, sizeof(cmdpath), "%s %s", ag->progname,
+		    cmds[i].name);
+		return cmds[i].fn(ag, argc - 1, argv + 1);
+	}
+	cur_cmds = cmds;
+	rc = main_fn(ag, argc, argv);
+	cur_cmds = NULL;
+	return rc;
+}

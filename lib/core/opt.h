@@ -107,6 +107,18 @@ int ag_run_command(struct agency *ag, int argc, char **argv,
     const struct ag_option *opts, const char *usage,
     const struct ag_command *cmds);
 
+/*
+ * ag_run_main() - for binaries that do one thing with options and also
+ * have a few commands ("agency-compose -o bed.wav" and "agency-compose
+ * moods"): when the first argument names one of cmds, run that command
+ * as ag_run_command() does; otherwise call main_fn with all of argv,
+ * which parses its own options with ag_parse_options(), and whose
+ * --help and --dump-options then list cmds too.
+ */
+int ag_run_main(struct agency *ag, int argc, char **argv,
+    const struct ag_command *cmds,
+    int (*main_fn)(struct agency *ag, int argc, char **argv));
+
 /* Print the usage line and options on stderr and exit 64. */
 void ag_usage(struct agency *ag, const struct ag_option *opts,
     const char *usage) __attribute__((noreturn));
