@@ -96,7 +96,7 @@ moods(struct agency *ag, int argc, char **argv)
 	cJSON *row, *modes;
 	int table, rc = AG_OK, i;
 
-	argc = ag_parse_options(ag, argc, argv, no_options, "moods");
+	argc = ag_parse_options(ag, argc, argv, no_options, "");
 	if (argc != 0)
 		ag_usage_error(ag, "too many arguments");
 	table = !ag->json && isatty(STDOUT_FILENO);

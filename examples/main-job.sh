@@ -2,8 +2,8 @@
 # examples/main-job.sh - the main job: the longest pipeline that exists,
 # offline, on the embedded defaults (no API key, no network).
 #
-# Today AgencyOS has its foundation: the front, its configuration and
-# the shared store.  As the tools land this script grows into
+# Today AgencyOS has its foundation (the front, its configuration and
+# the shared store) and agency-compose.  As the tools land this script grows into
 #   brief -> agency-script (offline) -> agency-produce -> agency-upload --to dir:
 # and keeps running with no key and no network.
 set -eu
@@ -18,4 +18,8 @@ agency --help
 echo "== its configuration ($(agency config path))"
 agency config list >"$out/config.ndjson"
 wc -l <"$out/config.ndjson" | sed 's/^/keys: /'
+echo "== a music bed (agency-compose), offline"
+agency-compose --mood calm --duration 15 --seed 1 -o "$out/bed.wav" \
+    >"$out/bed.json"
+cat "$out/bed.json"
 echo "done: $out"

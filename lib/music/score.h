@@ -119,6 +119,7 @@ struct music_chord {
 	int n;				/* tones */
 	int pcs[5];			/* pitch classes: root, third, fifth,
 					 * then seventh and added tones */
+	int degs[5];			/* the scale degree (0-6) of each */
 	char name[16];			/* "Am7" */
 };
 
@@ -136,8 +137,9 @@ int theory_progression(const struct music_key *k, const char *text,
     struct music_chord *out, int max);
 /* The tonic triad (or the mode's) for endings. */
 void theory_tonic(const struct music_key *k, struct music_chord *out);
-/* The key's scale with each chord tone that is not in it put in place
- * of the scale tone a semitone away: what a melody may play over c. */
+/* The key's scale with each chord tone in place of the scale tone of
+ * its degree (G# for G over E major in A minor): what a melody may play
+ * over c. */
 void theory_chord_scale(const struct music_key *k,
     const struct music_chord *c, int pcs[7]);
 int theory_has_pc(const int *pcs, int n, int pitch);

@@ -3,11 +3,12 @@
  * voice leading.
  *
  * Voice leading is a search: every inversion of the chord, in close
- * position and spread (the second voice from the top dropped an
- * octave), at every octave that fits the range, scored by how far the
+ * position and spread (one inner voice dropped an octave: drop 2, drop
+ * 3, ...), at every octave that fits the range, scored by how far the
  * voices move from the previous chord, how far the chord sits from the
- * middle of the range, and how muddy it is (close intervals low down,
- * a minor second between the top voices).  The cheapest wins; ties go
+ * middle of the range, and how it sounds (close intervals low down are
+ * muddy, a minor second between the top voices grates, more than an
+ * octave between upper voices leaves a hole).  The cheapest wins; ties go
  * to the first found, so the result is deterministic.
  */
 #include <ctype.h>
@@ -182,21 +183,22 @@ theory_chord_parse(const struct music_key *k, const char *s, size_t len,
 	static const struct {
 		const char *suffix;
 		int tones[4];		/* above the root; 0 ends */
+		int steps[4];		/* and their degrees above it */
 		const char *name;	/* after the root's name */
 		int quality;		/* 0: by case, else fixed */
 	} suffixes[] = {
-		{ "", { 0 }, "", 0 },
-		{ "maj7", { 11 }, "maj7", 0 },
-		{ "m7b5", { 10 }, "m7b5", 3 },
-		{ "7", { 10 }, "7", 0 },
-		{ "6", { 9 }, "6", 0 },
-		{ "9", { 10, 14 }, "9", 0 },
-		{ "add9", { 14 }, "add9", 0 },
-		{ "sus2", { 0 }, "sus2", 4 },
-		{ "sus4", { 0 }, "sus4", 5 },
-		{ "dim", { 0 }, "dim", 3 },
-		{ "o", { 0 }, "dim", 3 },
-		{ "+", { 0 }, "aug", 6 },
+		{ "", { 0 }, { 0 }, "", 0 },
+		{ "maj7", { 11 }, { 6 }, "maj7", 0 },
+		{ "m7b5", { 10 }, { 6 }, "m7b5", 3 },
+		{ "7", { 10 }, { 6 }, "7", 0 },
+		{ "6", { 9 }, { 5 }, "6", 0 },
+		{ "9", { 10, 14 }, { 6, 1 }, "9", 0 },
+		{ "add9", { 14 }, { 1 }, "add9", 0 },
+		{ "sus2", { 0 }, { 0 }, "sus2", 4 },
+		{ "sus4", { 0 }, { 0 }, "sus4", 5 },
+		{ "dim", { 0 }, { 0 }, "dim", 3 },
+		{ "o", { 0 }, { 0 }, "dim", 3 },
+		{ "+", { 0 }, { 0 }, "aug", 6 },
 	};
 	struct music_chord c;
 	int shift = 0, deg, upper, base[7], third, fifth, quality, i, j;
@@ -230,8 +232,11 @@ theory_chord_parse(const struct music_key *k, const char *s, size_t len,
 	third = quality == 1 || quality == 6 ? 4 : quality == 4 ? 2 :
 	    quality == 5 ? 5 : 3;
 	fifth = quality == 3 ? 6 : quality == 6 ? 8 : 7;
+	c.degs[c.n] = deg;
 	c.pcs[c.n++] = c.root;
+	c.degs[c.n] = (deg + (quality == 4 ? 1 : quality == 5 ? 3 : 2)) % 7;
 	c.pcs[c.n++] = pc(c.root + third);
+	c.degs[c.n] = (deg + 4) % 7;
 	c.pcs[c.n++] = pc(c.root + fifth);
 	for (j = 0; j < 4 && suffixes[i].tones[j] != 0; j++) {
 		int t = suffixes[i].tones[j];
@@ -240,10 +245,13 @@ theory_chord_parse(const struct music_key *k, const char *s, size_t len,
 		if (t == 10 && quality == 3 && strcmp(suffixes[i].suffix,
 		    "m7b5") != 0)
 			t = 9;
+		c.degs[c.n] = (deg + suffixes[i].steps[j]) % 7;
 		c.pcs[c.n++] = pc(c.root + t);
 	}
+	/* A flattened numeral is spelt with flats, a sharpened one with
+	 * sharps: bVII in C is Bb. */
 	snprintf(c.name, sizeof(c.name), "%s%s%s",
-	    theory_pc_name(c.root, k->flats),
+	    theory_pc_name(c.root, shift < 0 ? 1 : shift > 0 ? 0 : k->flats),
 	    quality == 2 && strcmp(suffixes[i].name, "m7b5") != 0 ? "m" : "",
 	    suffixes[i].name);
 	*out = c;
@@ -294,32 +302,17 @@ void
 theory_chord_scale(const struct music_key *k, const struct music_chord *c,
     int pcs[7])
 {
-	int i, j, best, d, bd;
+	int i, j, t;
 
 	theory_scale(k, pcs);
-	for (i = 0; i < c->n; i++) {
-		if (theory_has_pc(pcs, 7, c->pcs[i]))
-			continue;
-		best = 0;
-		bd = 12;
-		for (j = 0; j < 7; j++) {
-			d = abs(pcs[j] - c->pcs[i]);
-			if (d > 6)
-				d = 12 - d;
-			/* Never replace a tone of the chord itself. */
-			if (d < bd && !theory_has_pc(c->pcs, c->n, pcs[j])) {
-				bd = d;
-				best = j;
-			}
-		}
-		pcs[best] = c->pcs[i];
-	}
-	/* Keep them rising from the lowest, for theory_step(). */
+	for (i = 0; i < c->n; i++)
+		pcs[c->degs[i]] = c->pcs[i];
+	/* Rising from the lowest, for theory_step(). */
 	for (i = 1; i < 7; i++)
 		for (j = i; j > 0 && pcs[j - 1] > pcs[j]; j--) {
-			d = pcs[j];
+			t = pcs[j];
 			pcs[j] = pcs[j - 1];
-			pcs[j - 1] = d;
+			pcs[j - 1] = t;
 		}
 }
 
@@ -367,21 +360,27 @@ cmpint(const void *a, const void *b)
 static int
 cost(const int *prev, int nprev, const int *v, int n, int lo, int hi)
 {
-	int c = 0, sum = 0, i, mid = (lo + hi) / 2;
+	int c = 0, sum = 0, i, big, mid = (lo + hi) / 2;
 
 	for (i = 0; i < n; i++)
 		sum += v[i];
-	if (nprev == n)
-		for (i = 0; i < n; i++)
+	if (nprev == n) {
+		/* Small steps for every voice: the total and the largest. */
+		for (i = 0, big = 0; i < n; i++) {
 			c += 2 * abs(v[i] - prev[i]);
+			if (abs(v[i] - prev[i]) > big)
+				big = abs(v[i] - prev[i]);
+		}
+		c += 3 * big;
+	}
 	else if (nprev > 0)
 		c += 2 * abs(sum / n - (prev[0] + prev[nprev - 1]) / 2);
 	c += abs(sum / n - mid);
 	for (i = 1; i < n; i++) {
 		if (v[i] - v[i - 1] < 5 && v[i - 1] < 48)
 			c += 8;		/* muddy low down */
-		if (v[i] - v[i - 1] == 0)
-			c += 12;	/* a doubled pitch */
+		if (i >= 2 && v[i] - v[i - 1] > 12)
+			c += 10;	/* a hole between upper voices */
 	}
 	if (n >= 2 && v[n - 1] - v[n - 2] == 1)
 		c += 6;			/* a minor second on top */
@@ -405,7 +404,7 @@ theory_voicing(const int *prev, int nprev, const struct music_chord *c,
 		for (base = lo; base <= hi; base++) {
 			if (pc(base) != tones[inv])
 				continue;
-			for (spread = 0; spread < 2; spread++) {
+			for (spread = 0; spread < voices - 1; spread++) {
 				v[0] = base;
 				for (k = 1; k < voices; k++) {
 					t = tones[(inv + k) % nt];
@@ -415,13 +414,19 @@ theory_voicing(const int *prev, int nprev, const struct music_chord *c,
 					v[k] = p;
 				}
 				if (spread) {
-					if (voices < 3)
-						continue;
-					v[voices - 2] -= 12;
+					/* Drop the 2nd voice from the top an
+					 * octave (drop 2), or the 3rd, ... */
+					v[voices - 1 - spread] -= 12;
 					qsort(v, (size_t)voices, sizeof(*v),
 					    cmpint);
 				}
 				if (v[0] < lo || v[voices - 1] > hi)
+					continue;
+				/* Two voices on one pitch are one voice. */
+				for (k = 1; k < voices && v[k] != v[k - 1];
+				    k++)
+					;
+				if (k < voices)
 					continue;
 				k = cost(prev, nprev, v, voices, lo, hi);
 				if (bestc == -1 || k < bestc) {
