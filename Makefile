@@ -27,7 +27,8 @@ PKGS = libcurl libcjson sqlite3 yaml-0.1 fluidsynth libebur128 \
 DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libsqlite3-dev libyaml-dev python3 mandoc sqlite3 \
        libfluidsynth-dev timgm6mb-soundfont libebur128-dev \
-       libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg
+       libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg \
+       fluidsynth
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'

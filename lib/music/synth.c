@@ -119,6 +119,7 @@ settings(int rate, int groups)
 	fluid_settings_setint(set, "synth.cpu-cores", 1);
 	fluid_settings_setint(set, "synth.threadsafe-api", 0);
 	fluid_settings_setint(set, "synth.dynamic-sample-loading", 1);
+	fluid_settings_setint(set, "synth.lock-memory", 0);
 	fluid_settings_setint(set, "synth.reverb.active", 1);
 	fluid_settings_setint(set, "synth.chorus.active", 1);
 	fluid_settings_setint(set, "synth.polyphony", 256);
