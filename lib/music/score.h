@@ -333,7 +333,8 @@ int soundfont_resolve(struct agency *ag, const char *name, char **path);
  * synth_render() - play the score through FluidSynth: the score's
  * length is exactly frames frames; render frames + tail frames in all
  * (the tail holds what rings on).  Each stems[i] that is not NULL gets
- * that stem, mix gets their sum; all interleaved stereo, zeroed first.
+ * that stem, mix gets their sum; all interleaved stereo, every frame
+ * written (on error their contents are undefined).
  */
 int synth_render(struct agency *ag, const struct music_score *s,
     const char *soundfont, int rate, size_t frames, size_t tail,

@@ -169,12 +169,9 @@ synth_render(struct agency *ag, const struct music_score *s,
 
 	lasterr[0] = '\0';
 	logto(ag);
-	memset(mix, 0, total * 2 * sizeof(*mix));
 	for (ng = 1, g = 0; g < GROUPS; g++)
-		if (stems[g] != NULL) {
-			memset(stems[g], 0, total * 2 * sizeof(*mix));
+		if (stems[g] != NULL)
 			ng = GROUPS;
-		}
 	if ((set = settings(rate, ng)) == NULL ||
 	    (syn = new_fluid_synth(set)) == NULL) {
 		rc = ag_fail(ag, AG_SOFTWARE, "fluidsynth: cannot start: %s",
@@ -227,8 +224,13 @@ synth_render(struct agency *ag, const struct music_score *s,
 					d[2 * i] = l;
 					d[2 * i + 1] = r;
 				}
-				mix[2 * (pos + i)] += l;
-				mix[2 * (pos + i) + 1] += r;
+				if (g == 0) {
+					mix[2 * (pos + i)] = l;
+					mix[2 * (pos + i) + 1] = r;
+				} else {
+					mix[2 * (pos + i)] += l;
+					mix[2 * (pos + i) + 1] += r;
+				}
 			}
 		}
 		pos += n;
