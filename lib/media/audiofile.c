@@ -23,7 +23,7 @@
 #include "media/audiofile.h"
 
 #define IOBUF 65536
-#define PCM_FRAMES 4096		/* frames per packet when the codec says 0 */
+#define PCM_FRAMES 4096		/* frames a packet, for PCM */
 #define AAC_BITRATE 192000
 
 #if LIBAVFORMAT_VERSION_MAJOR >= 61

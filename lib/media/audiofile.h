@@ -6,7 +6,7 @@
  * process (libswresample converts, libavcodec encodes, libavformat
  * muxes; never the ffmpeg program):
  *
- *	wav	16-bit little-endian PCM, TPDF-dithered; exactly frames frames
+ *	wav	16-bit little-endian PCM, TPDF-dithered; exactly the frames
  *	flac	16-bit FLAC, lossless, the same samples as the WAV
  *	m4a	AAC-LC, 192 kb/s, in an MP4 (.m4a) container; AAC adds an
  *		encoder delay that the container's edit list hides, and may

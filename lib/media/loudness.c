@@ -58,7 +58,7 @@ check(struct agency *ag, int channels, int rate)
 }
 
 struct interp {
-	float coef[PHASES][2 * TAPS];	/* tap k takes x[n - TAPS + 1 + k] */
+	float coef[PHASES][2 * TAPS];	/* tap k: x[n - TAPS + 1 + k] */
 	double l1;			/* the most any point can exceed
 					 * the samples it is made from */
 };
@@ -130,7 +130,7 @@ frame_peak(const struct interp *f, const float *pcm, const float *gain,
 }
 
 struct block {
-	float bound;			/* no point in the block exceeds it */
+	float bound;			/* no point of the block is above */
 	size_t at;			/* first frame */
 };
 

@@ -3,11 +3,13 @@
  * target with a true-peak ceiling.
  *
  * Audio is interleaved 32-bit float PCM, full scale 1.0: frames frames
- * of channels samples each, at rate Hz.  Measurement is libebur128's
- * (ITU-R BS.1770-4 K-weighting and gating, true peak by 4x
- * oversampling), so the figures agree with ffmpeg's ebur128 filter.
+ * of channels samples each, at rate Hz.  Integrated loudness and
+ * loudness range are libebur128's (ITU-R BS.1770-4 K-weighting and
+ * gating); the true peak is BS.1770's 4x oversampling, computed only
+ * where a peak can be (see loudness.c).  The figures agree with
+ * ffmpeg's ebur128 filter to about 0.1 dB.
  *
- * Normalising is measure, gain, limit, measure again:
+ * Normalising is measure, gain, limit if need be, measure again:
  *
  *	float *gain = NULL;
  *	struct loudness after;
@@ -19,9 +21,11 @@
  * The result is a gain per frame rather than changed audio so that the
  * same gain can be applied to the parts of a mix (stems, voice and
  * music): the parts then still add up to the normalised mix exactly.
- * The gain is a static gain to the target, times a look-ahead limiter
- * (5 ms look-ahead, 150 ms release) that keeps the true peak at or under
- * the ceiling; when the limiter costs loudness the static gain is raised
+ * When no peak would pass the ceiling (minus 0.1 dB) the gain is one
+ * number, the same for every frame, and after follows from the first
+ * measurement.  Otherwise it is that gain times a look-ahead limiter
+ * (5 ms look-ahead, 150 ms release) that keeps the true peak at or
+ * under the ceiling; when the limiter costs loudness the gain is raised
  * and the whole is measured again, a few times at most.  Silence, and
  * audio shorter than one 400 ms gating block, have no integrated
  * loudness: the gain is then 1 and integrated is -HUGE_VAL.

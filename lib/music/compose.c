@@ -122,16 +122,14 @@ choose_key(const struct music_params *p, const struct music_mood *m,
 {
 	struct rng r;
 	char name[32];
-	const char *s;
-	int n = 1, mode;
+	int mode;
 
 	if (p->key != NULL && theory_key_parse(p->key, k) == 0)
 		return;
 	rng_seed(&r, p->seed, "key");
-	for (s = m->modes; *s != '\0'; s++)
-		n += *s == ',';
 	mode = MODE_MAJOR;
-	if (gm_item(m->modes, rng_below(&r, n), name, sizeof(name)) == 0 &&
+	if (gm_item(m->modes, rng_below(&r, gm_count(m->modes)), name,
+	    sizeof(name)) == 0 &&
 	    (mode = theory_mode_parse(name, strlen(name))) == -1)
 		mode = MODE_MAJOR;
 	k->tonic = rng_below(&r, 12);

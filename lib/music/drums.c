@@ -136,13 +136,10 @@ static const struct pattern *
 pick(const struct pattern *table, const char *list, struct rng *r, int i)
 {
 	char name[32];
-	const char *p;
-	int n = 1;
+	int n = gm_count(list);
 
-	if (list == NULL)
+	if (n == 0)
 		return NULL;
-	for (p = list; *p != '\0'; p++)
-		n += *p == ',';
 	if (i < 0)
 		i = rng_below(r, n);
 	if (gm_item(list, i % n, name, sizeof(name)) == -1)

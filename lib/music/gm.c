@@ -100,16 +100,25 @@ gm_item(const char *list, int n, char *buf, size_t len)
 }
 
 int
-gm_pick(const char *list, struct rng *r, int kit)
+gm_count(const char *list)
 {
-	char name[64];
-	const char *p;
 	int n = 1;
 
 	if (list == NULL || *list == '\0')
+		return 0;
+	for (; *list != '\0'; list++)
+		n += *list == ',';
+	return n;
+}
+
+int
+gm_pick(const char *list, struct rng *r, int kit)
+{
+	char name[64];
+	int n = gm_count(list);
+
+	if (n == 0)
 		return -1;
-	for (p = list; *p != '\0'; p++)
-		n += *p == ',';
 	if (gm_item(list, rng_below(r, n), name, sizeof(name)) == -1)
 		return -1;
 	return kit ? gm_kit(name, strlen(name)) :

@@ -22,7 +22,7 @@ struct motif {
 	int n;
 	int at[MAXNOTES];		/* grid steps from the motif's start */
 	int len[MAXNOTES];		/* grid steps */
-	int delta[MAXNOTES];		/* scale steps from the note before */
+	int delta[MAXNOTES];		/* scale steps from the last note */
 };
 
 static int
@@ -141,7 +141,8 @@ melody_write(struct music_arr *a)
 	struct music_track *t;
 	struct motif mo[2];
 	struct rng r;
-	int prog, grid = m->lead_rate > 0 ? m->lead_rate : 2, i, cur, played = 0;
+	int prog, grid = m->lead_rate > 0 ? m->lead_rate : 2, i, cur;
+	int played = 0;
 
 	rng_seed(&r, a->seed, "melody");
 	if (m->lead_style == LEAD_NONE || (prog = gm_pick(m->lead, &r, 0)) < 0)

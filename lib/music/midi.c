@@ -133,12 +133,14 @@ track(const struct music_track *tr, struct buf *out)
 		buf_add(&t, bs, sizeof(bs));
 	}
 	{
+		unsigned char pc = (unsigned char)(0xc0 | c);
+		unsigned char cc = (unsigned char)(0xb0 | c);
 		unsigned char setup[] = {
-			0, (unsigned char)(0xc0 | c), (unsigned char)tr->program,
-			0, (unsigned char)(0xb0 | c), 7, (unsigned char)tr->volume,
-			0, (unsigned char)(0xb0 | c), 10, (unsigned char)tr->pan,
-			0, (unsigned char)(0xb0 | c), 91, (unsigned char)tr->reverb,
-			0, (unsigned char)(0xb0 | c), 93, (unsigned char)tr->chorus,
+			0, pc, (unsigned char)tr->program,
+			0, cc, 7, (unsigned char)tr->volume,
+			0, cc, 10, (unsigned char)tr->pan,
+			0, cc, 91, (unsigned char)tr->reverb,
+			0, cc, 93, (unsigned char)tr->chorus,
 		};
 
 		buf_add(&t, setup, sizeof(setup));

@@ -5,14 +5,14 @@
  *
  * The pipeline, one file per step (score.h has the internals):
  *
- *	moods.c		moods as data: tempo range, progressions, instruments,
- *			grooves, density
+ *	moods.c		moods as data: tempo range, progressions,
+ *			instruments, grooves, density
  *	theory.c	keys, modes, chords from roman numerals, voice leading
- *	arrange.c	the form (intro, sections, ending or loop), tempo fitted
- *			to whole bars, then the parts: harmony.c, bass.c,
- *			melody.c, drums.c; every choice drawn from the seed
+ *	arrange.c	the form (intro, sections, ending or loop), tempo
+ *			fitted to whole bars, then the parts: harmony.c,
+ *			bass.c, melody.c, drums.c; all drawn from the seed
  *	midi.c		the score as a Standard MIDI File (type 1)
- *	synth.c		the score through libfluidsynth, no audio driver
+ *	synth.c		the score through libfluidsynth, no driver
  *	compose.c	music_compose(): all of the above, fades, the loop
  *			seam, loudness (lib/media/loudness.h)
  *	bed.c		music_bed(): agency-compose, files and store
@@ -54,12 +54,12 @@ extern const char *const music_stem_names[MUSIC_STEMS];
 struct music_params {
 	const char *mood;		/* NULL: "calm" */
 	double duration;		/* seconds, > 0 */
-	double bpm;			/* 0: the mood's; else nudged to fit */
+	double bpm;			/* 0: the mood's; nudged to fit */
 	const char *key;		/* "A minor", "F#m", "D dorian"; NULL:
 					 * drawn from the seed */
 	uint64_t seed;
 	int rate;			/* Hz, 8000 to 96000 */
-	int loop;			/* seamless loop instead of an ending */
+	int loop;			/* a seamless loop, no ending */
 	double fade_in;			/* seconds, 0: none */
 	double fade_out;		/* seconds; < 0: the default ending */
 	int normalize;			/* to loudness, under true_peak */
@@ -77,9 +77,9 @@ struct music_result {
 	float *pcm;			/* interleaved stereo, frames * 2 */
 	float *stems[MUSIC_STEMS];	/* the same per stem, or NULL; they
 					 * add up to pcm */
-	size_t frames;			/* round(duration * rate) exactly */
+	size_t frames;			/* round(duration * rate) */
 	int rate, channels;
-	struct music_score *score;	/* what was played, for midi_write() */
+	struct music_score *score;	/* what was played (midi_write) */
 	const char *mood;		/* the mood's name (static) */
 	char key[32];			/* "A minor" */
 	double bpm;			/* the tempo used */
@@ -135,8 +135,8 @@ int midi_write(struct agency *ag, const struct music_score *s,
 struct music_bed_args {
 	struct music_params params;
 	int seed_set;			/* else a random seed is drawn */
-	const char *output;		/* path, or "-" for standard output */
-	const char *format;		/* wav, flac, m4a; NULL: from output */
+	const char *output;		/* path, or "-" for stdout */
+	const char *format;		/* wav, flac, m4a; NULL: by name */
 	const char *midi;		/* path or NULL */
 	const char *stems;		/* folder or NULL */
 };

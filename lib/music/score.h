@@ -169,6 +169,8 @@ int gm_kit(const char *name, size_t len);
 /* One of the comma-separated names in list, drawn with r; -1 for a NULL
  * or empty list.  kits: look names up as drum kits. */
 int gm_pick(const char *list, struct rng *r, int kits);
+/* The number of items in a comma-separated list (0 for NULL or ""). */
+int gm_count(const char *list);
 /* The n-th item of a comma-separated list (from 0) into buf; -1. */
 int gm_item(const char *list, int n, char *buf, size_t len);
 

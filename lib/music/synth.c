@@ -27,7 +27,7 @@
 #include "agency.h"
 #include "music/score.h"
 
-#define CHUNK 1024			/* frames rendered per call, at most */
+#define CHUNK 1024			/* most frames rendered per call */
 #define GROUPS MUSIC_STEMS
 #define GAIN 0.35
 

@@ -29,8 +29,8 @@ main(void)
 	    "27ae41e4649b934ca495991b7852b855", "the empty string");
 	is_str(hex_of("abc", 3, 1), "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad", "abc");
-	is_str(hex_of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    56, 1), "248d6a61d20638b8e5c026930c3e6039"
+	is_str(hex_of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmn"
+	    "lmnomnopnopq", 56, 1), "248d6a61d20638b8e5c026930c3e6039"
 	    "a33ce45964ff2167f6ecedd419db06c1", "two blocks (56 bytes)");
 	is_str(hex_of("a", 1, 1000000), "cdc76e5c9914fb9281a1c7e284d73e67"
 	    "f1809a48a497200e046d39ccc7112cd0", "a million a's, a byte at "
