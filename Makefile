@@ -20,11 +20,15 @@ CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # The one list of what we build against (pkg-config names) ...
-PKGS = libcurl libcjson sqlite3 yaml-0.1
+PKGS = libcurl libcjson sqlite3 yaml-0.1 fluidsynth libebur128 \
+       libavformat libavcodec libavutil libswresample
 # ... and the Debian packages that provide them, the tools the tests
 # use, and the runtime data.  `make deps` installs exactly these.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
-       libsqlite3-dev libyaml-dev python3 mandoc sqlite3
+       libsqlite3-dev libyaml-dev python3 mandoc sqlite3 \
+       libfluidsynth-dev timgm6mb-soundfont libebur128-dev \
+       libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg \
+       fluidsynth
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'

@@ -228,7 +228,9 @@ config_get_cmd(struct agency *ag, int argc, char **argv)
 static int
 config_set_cmd(struct agency *ag, int argc, char **argv)
 {
-	argc = ag_parse_options(ag, argc, argv, no_options, "KEY VALUE");
+	/* Stop at KEY: a VALUE may start with '-' (music.loudness -23). */
+	argc = ag_parse_options_flags(ag, argc, argv, no_options, "KEY VALUE",
+	    AG_PARSE_STOP);
 	if (argc != 2)
 		ag_usage_error(ag, "expected KEY and VALUE");
 	return config_set(ag, argv[0], argv[1]);

@@ -82,6 +82,9 @@ struct agency {
 #include "store/store.h"
 #include "net/http.h"
 #include "brain/brain.h"
+#include "media/loudness.h"
+#include "media/audiofile.h"
+#include "music/music.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

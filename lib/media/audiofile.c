@@ -1,0 +1,417 @@
+/*
+ * audiofile.c - float PCM to WAV, FLAC or M4A through libswresample,
+ * libavcodec and libavformat, into a descriptor we own.
+ *
+ * The muxer writes through a custom AVIOContext (struct sink): straight
+ * to the descriptor with write(2) and lseek(2) when it can seek, else
+ * into memory, where seeking is free, and out to the descriptor at the
+ * end.  So a WAV piped to stdout still carries its true data size, and
+ * a write error keeps its errno for the message.
+ */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+
+#include "agency.h"
+#include "media/audiofile.h"
+
+#define IOBUF 65536
+#define PCM_FRAMES 4096		/* frames a packet, for PCM */
+#define AAC_BITRATE 192000
+
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+#define AVIO_CONST const
+#else
+#define AVIO_CONST
+#endif
+
+static const struct {
+	const char *name, *ext, *mime, *muxer;
+	enum AVCodecID codec;
+	enum AVSampleFormat sfmt;
+} formats[] = {
+	[AUDIOFILE_WAV] = { "wav", ".wav", "audio/wav", "wav",
+	    AV_CODEC_ID_PCM_S16LE, AV_SAMPLE_FMT_S16 },
+	[AUDIOFILE_FLAC] = { "flac", ".flac", "audio/flac", "flac",
+	    AV_CODEC_ID_FLAC, AV_SAMPLE_FMT_S16 },
+	[AUDIOFILE_M4A] = { "m4a", ".m4a", "audio/mp4", "ipod",
+	    AV_CODEC_ID_AAC, AV_SAMPLE_FMT_FLTP },
+};
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+int
+audiofile_format_parse(const char *name, enum audiofile_format *out)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < NFORMATS; i++) {
+		if (strcasecmp(name, formats[i].name) == 0) {
+			*out = (enum audiofile_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+audiofile_format_guess(const char *path, enum audiofile_format *out)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	size_t i;
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return -1;
+	for (i = 0; i < NFORMATS; i++) {
+		if (strcasecmp(dot, formats[i].ext) == 0) {
+			*out = (enum audiofile_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+audiofile_format_name(enum audiofile_format f)
+{
+	return formats[f].name;
+}
+
+const char *
+audiofile_format_mime(enum audiofile_format f)
+{
+	return formats[f].mime;
+}
+
+/* Where the muxer's bytes go. */
+struct sink {
+	int fd;
+	int seekable;
+	struct buf mem;			/* when not seekable */
+	size_t pos;			/* in mem */
+	int err;			/* errno of the first failed write */
+};
+
+static int
+sink_write(void *opaque, AVIO_CONST uint8_t *p, int n)
+{
+	struct sink *s = opaque;
+	size_t len = (size_t)n, over;
+	ssize_t w;
+
+	if (!s->seekable) {
+		while (s->mem.len < s->pos)	/* a seek past the end */
+			buf_addch(&s->mem, 0);
+		over = s->mem.len - s->pos < len ? s->mem.len - s->pos : len;
+		if (over > 0)
+			memcpy(s->mem.data + s->pos, p, over);
+		buf_add(&s->mem, p + over, len - over);
+		s->pos += len;
+		return n;
+	}
+	while (len > 0) {
+		w = write(s->fd, p, len);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			if (s->err == 0)
+				s->err = errno;
+			return AVERROR(errno);
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return n;
+}
+
+static int64_t
+sink_seek(void *opaque, int64_t off, int whence)
+{
+	struct sink *s = opaque;
+	off_t r;
+
+	if (s->seekable) {
+		if (whence == AVSEEK_SIZE) {
+			off_t cur = lseek(s->fd, 0, SEEK_CUR), size;
+
+			size = lseek(s->fd, 0, SEEK_END);
+			lseek(s->fd, cur, SEEK_SET);
+			return size;
+		}
+		r = lseek(s->fd, (off_t)off, whence & ~AVSEEK_FORCE);
+		return r == -1 ? AVERROR(errno) : (int64_t)r;
+	}
+	switch (whence & ~AVSEEK_FORCE) {
+	case AVSEEK_SIZE:
+		return (int64_t)s->mem.len;
+	case SEEK_SET:
+		break;
+	case SEEK_CUR:
+		off += (int64_t)s->pos;
+		break;
+	case SEEK_END:
+		off += (int64_t)s->mem.len;
+		break;
+	default:
+		return AVERROR(EINVAL);
+	}
+	if (off < 0)
+		return AVERROR(EINVAL);
+	s->pos = (size_t)off;
+	return off;
+}
+
+/* Everything one encode holds, released by enc_release(). */
+struct enc {
+	AVFormatContext *oc;
+	AVCodecContext *cc;
+	AVStream *st;
+	SwrContext *swr;
+	AVFrame *frame;
+	AVPacket *pkt;
+	struct sink sink;
+};
+
+static void
+enc_release(struct enc *e)
+{
+	if (e->oc != NULL) {
+		if (e->oc->pb != NULL) {
+			av_freep(&e->oc->pb->buffer);
+			avio_context_free(&e->oc->pb);
+		}
+		avformat_free_context(e->oc);
+	}
+	avcodec_free_context(&e->cc);
+	swr_free(&e->swr);
+	av_frame_free(&e->frame);
+	av_packet_free(&e->pkt);
+	buf_release(&e->sink.mem);
+}
+
+static int
+fferr(struct agency *ag, const char *name, const char *what, int err)
+{
+	char msg[AV_ERROR_MAX_STRING_SIZE];
+
+	av_strerror(err, msg, sizeof(msg));
+	return ag_fail(ag, AG_SOFTWARE, "cannot write '%s': %s: %s", name,
+	    what, msg);
+}
+
+/* A failed write through the sink is an I/O error with its errno. */
+static int
+ioerr(struct agency *ag, struct enc *e, const char *name, const char *what,
+    int err)
+{
+	if (e->sink.err != 0) {
+		errno = e->sink.err;
+		return ag_fail(ag, AG_IOERR, "cannot write '%s':", name);
+	}
+	return fferr(ag, name, what, err);
+}
+
+static int
+setup(struct agency *ag, struct enc *e, const char *name,
+    enum audiofile_format f, int channels, int rate)
+{
+	const AVCodec *codec;
+	AVChannelLayout layout;
+	unsigned char *iobuf;
+	int err;
+
+	if ((codec = avcodec_find_encoder(formats[f].codec)) == NULL)
+		return ag_fail(ag, AG_UNAVAILABLE, "cannot write '%s': this "
+		    "FFmpeg has no %s encoder", name,
+		    avcodec_get_name(formats[f].codec));
+	err = avformat_alloc_output_context2(&e->oc, NULL, formats[f].muxer,
+	    NULL);
+	if (err < 0)
+		return fferr(ag, name, "muxer", err);
+	e->oc->flags |= AVFMT_FLAG_BITEXACT | AVFMT_FLAG_CUSTOM_IO;
+	if ((e->st = avformat_new_stream(e->oc, NULL)) == NULL ||
+	    (e->cc = avcodec_alloc_context3(codec)) == NULL ||
+	    (e->frame = av_frame_alloc()) == NULL ||
+	    (e->pkt = av_packet_alloc()) == NULL)
+		ag_oom();
+	av_channel_layout_default(&layout, channels);
+	if ((err = av_channel_layout_copy(&e->cc->ch_layout, &layout)) < 0)
+		return fferr(ag, name, "channel layout", err);
+	e->cc->sample_rate = rate;
+	e->cc->sample_fmt = formats[f].sfmt;
+	e->cc->time_base = (AVRational){ 1, rate };
+	e->cc->flags |= AV_CODEC_FLAG_BITEXACT;
+	if (f == AUDIOFILE_M4A)
+		e->cc->bit_rate = AAC_BITRATE;
+	if (e->oc->oformat->flags & AVFMT_GLOBALHEADER)
+		e->cc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+	if ((err = avcodec_open2(e->cc, codec, NULL)) < 0)
+		return fferr(ag, name, "encoder", err);
+	if ((err = avcodec_parameters_from_context(e->st->codecpar, e->cc)) <
+	    0)
+		return fferr(ag, name, "stream", err);
+	e->st->time_base = e->cc->time_base;
+
+	err = swr_alloc_set_opts2(&e->swr, &layout, formats[f].sfmt, rate,
+	    &layout, AV_SAMPLE_FMT_FLT, rate, 0, NULL);
+	av_channel_layout_uninit(&layout);
+	if (err < 0)
+		return fferr(ag, name, "converter", err);
+	if (formats[f].sfmt == AV_SAMPLE_FMT_S16)
+		av_opt_set_int(e->swr, "dither_method", SWR_DITHER_TRIANGULAR,
+		    0);
+	if ((err = swr_init(e->swr)) < 0)
+		return fferr(ag, name, "converter", err);
+
+	if ((iobuf = av_malloc(IOBUF)) == NULL)
+		ag_oom();
+	e->oc->pb = avio_alloc_context(iobuf, IOBUF, 1, &e->sink, NULL,
+	    sink_write, sink_seek);
+	if (e->oc->pb == NULL) {
+		av_free(iobuf);
+		ag_oom();
+	}
+	e->oc->pb->seekable = AVIO_SEEKABLE_NORMAL;
+	return AG_OK;
+}
+
+/* Send frame (NULL: flush) and write what the encoder gives back. */
+static int
+encode(struct agency *ag, struct enc *e, const char *name, AVFrame *frame)
+{
+	int err;
+
+	if ((err = avcodec_send_frame(e->cc, frame)) < 0)
+		return fferr(ag, name, "encoding", err);
+	for (;;) {
+		err = avcodec_receive_packet(e->cc, e->pkt);
+		if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
+			return AG_OK;
+		if (err < 0)
+			return fferr(ag, name, "encoding", err);
+		av_packet_rescale_ts(e->pkt, e->cc->time_base,
+		    e->st->time_base);
+		e->pkt->stream_index = e->st->index;
+		if ((err = av_interleaved_write_frame(e->oc, e->pkt)) < 0)
+			return ioerr(ag, e, name, "muxing", err);
+	}
+}
+
+static int
+run(struct agency *ag, struct enc *e, const char *name, const float *pcm,
+    size_t frames, int channels)
+{
+	const uint8_t *in;
+	size_t at, n, step;
+	int err, rc;
+
+	if ((err = avformat_write_header(e->oc, NULL)) < 0)
+		return ioerr(ag, e, name, "header", err);
+	step = e->cc->frame_size > 0 ? (size_t)e->cc->frame_size : PCM_FRAMES;
+	for (at = 0; at < frames; at += n) {
+		n = frames - at < step ? frames - at : step;
+		av_frame_unref(e->frame);
+		e->frame->nb_samples = (int)n;
+		e->frame->format = e->cc->sample_fmt;
+		e->frame->sample_rate = e->cc->sample_rate;
+		if ((err = av_channel_layout_copy(&e->frame->ch_layout,
+		    &e->cc->ch_layout)) < 0 ||
+		    (err = av_frame_get_buffer(e->frame, 0)) < 0)
+			return fferr(ag, name, "frame", err);
+		in = (const uint8_t *)(pcm + at * (size_t)channels);
+		err = swr_convert(e->swr, e->frame->data, (int)n, &in, (int)n);
+		if (err != (int)n)
+			return fferr(ag, name, "converting", err < 0 ? err :
+			    AVERROR_BUG);
+		e->frame->pts = (int64_t)at;
+		if ((rc = encode(ag, e, name, e->frame)) != AG_OK)
+			return rc;
+	}
+	if ((rc = encode(ag, e, name, NULL)) != AG_OK)
+		return rc;
+	if ((err = av_write_trailer(e->oc)) < 0)
+		return ioerr(ag, e, name, "trailer", err);
+	avio_flush(e->oc->pb);
+	if (e->sink.err != 0)
+		return ioerr(ag, e, name, "writing", 0);
+	return AG_OK;
+}
+
+/* Copy the in-memory file out to the descriptor. */
+static int
+drain(struct agency *ag, struct enc *e, const char *name)
+{
+	const char *p = e->sink.mem.data;
+	size_t len = e->sink.mem.len;
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(e->sink.fd, p, len);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return ag_fail(ag, AG_IOERR, "cannot write '%s':",
+			    name);
+		p += w;
+		len -= (size_t)w;
+	}
+	return AG_OK;
+}
+
+int
+audiofile_write_fd(struct agency *ag, int fd, const char *name,
+    enum audiofile_format f, const float *pcm, size_t frames, int channels,
+    int rate)
+{
+	struct enc e;
+	int rc;
+
+	if ((unsigned)f >= NFORMATS)
+		return ag_fail(ag, AG_USAGE, "'%s': unknown audio format",
+		    name);
+	if (channels < 1 || channels > 8 || rate < 8000 || rate > 192000)
+		return ag_fail(ag, AG_USAGE, "'%s': cannot write %d channels "
+		    "at %d Hz", name, channels, rate);
+	if (av_log_get_level() > AV_LOG_QUIET && ag->loglevel < AG_LOG_DEBUG)
+		av_log_set_level(AV_LOG_QUIET);
+	memset(&e, 0, sizeof(e));
+	e.sink.fd = fd;
+	e.sink.seekable = lseek(fd, 0, SEEK_CUR) != -1;
+	buf_init(&e.sink.mem, 0);
+	rc = setup(ag, &e, name, f, channels, rate);
+	if (rc == AG_OK)
+		rc = run(ag, &e, name, pcm, frames, channels);
+	if (rc == AG_OK && !e.sink.seekable)
+		rc = drain(ag, &e, name);
+	enc_release(&e);
+	return rc;
+}
+
+int
+audiofile_write(struct agency *ag, const char *path, enum audiofile_format f,
+    const float *pcm, size_t frames, int channels, int rate)
+{
+	struct ag_atomic af;
+	int rc;
+
+	if (strcmp(path, "-") == 0) {
+		fflush(stdout);
+		return audiofile_write_fd(ag, STDOUT_FILENO, "<stdout>", f, pcm,
+		    frames, channels, rate);
+	}
+	if ((rc = ag_atomic_open(ag, path, 0644, &af)) != AG_OK)
+		return rc;
+	rc = audiofile_write_fd(ag, af.fd, path, f, pcm, frames, channels,
+	    rate);
+	if (rc != AG_OK) {
+		ag_atomic_abort(&af);
+		return rc;
+	}
+	return ag_atomic_commit(ag, &af);
+}

@@ -1,0 +1,420 @@
+/*
+ * loudness.c - EBU R128 measurement (libebur128), gain to a target and
+ * a true-peak limiter.
+ *
+ * Loudness (integrated, range) is libebur128's.  The true peak is ours:
+ * BS.1770's 4x oversampling, with a windowed-sinc polyphase filter, but
+ * only where a peak can be.  No interpolated point exceeds l1 (the sum
+ * of the filter's absolute taps) times the largest sample it is made
+ * from, so blocks of frames are visited loudest first and the search
+ * stops at the first block whose bound is below the peak found.  For
+ * music that is a few percent of the frames, where libebur128 would
+ * oversample them all and cost three times the loudness measurement.
+ *
+ * The limiter works on a per-frame estimate of the same true peak: each
+ * frame's samples and three points interpolated between it and the
+ * next.  From it comes the gain each frame needs, r[n] = min(1,
+ * ceiling / (G * peak[n])).  The limiter's gain is the minimum of r over
+ * the next L frames (look-ahead), let back up slowly (release), then
+ * averaged over L frames.  Every frame whose peak needs r[n] lies inside
+ * the look-ahead of the L frames averaged for it, so each of them is at
+ * most r[n], and so is their mean: the gain never lets a peak through,
+ * and it never steps (no clicks).  The result is measured again and the
+ * margin widened if need be.
+ */
+#include <ebur128.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agency.h"
+#include "media/loudness.h"
+
+#define TAPS 12			/* per side: 24 taps per phase */
+#define PHASES 4		/* oversampling */
+#define PBLOCK 64		/* frames per block of the peak search */
+#define BLOCK 4096		/* frames fed to libebur128 at a time */
+#define LOOKAHEAD 0.005		/* seconds */
+#define RELEASE 0.150		/* seconds */
+#define TRIES 6			/* rounds of limiting, at most */
+#define MARGIN 0.1		/* dB kept under the ceiling */
+
+static double
+db(double lin)
+{
+	return lin > 0 ? 20 * log10(lin) : -HUGE_VAL;
+}
+
+static int
+check(struct agency *ag, int channels, int rate)
+{
+	if (channels < 1 || channels > 8)
+		return ag_fail(ag, AG_USAGE, "loudness: %d channels is not "
+		    "1 to 8", channels);
+	if (rate < 8000 || rate > 384000)
+		return ag_fail(ag, AG_USAGE, "loudness: a rate of %d Hz is "
+		    "not 8000 to 384000", rate);
+	return AG_OK;
+}
+
+struct interp {
+	float coef[PHASES][2 * TAPS];	/* tap k: x[n - TAPS + 1 + k] */
+	double l1;			/* the most any point can exceed
+					 * the samples it is made from */
+};
+
+/* The filter for the points p/PHASES of a frame past frame n. */
+static void
+design(struct interp *f)
+{
+	double t, sum, abssum, c[2 * TAPS];
+	int p, k;
+
+	f->l1 = 1;
+	for (p = 1; p < PHASES; p++) {
+		sum = abssum = 0;
+		for (k = 0; k < 2 * TAPS; k++) {
+			t = (double)p / PHASES - (k - TAPS + 1);
+			c[k] = sin(M_PI * t) / (M_PI * t) *
+			    (0.5 + 0.5 * cos(M_PI * t / TAPS));
+			sum += c[k];
+		}
+		for (k = 0; k < 2 * TAPS; k++) {
+			f->coef[p][k] = (float)(c[k] / sum);
+			abssum += fabs(c[k] / sum);
+		}
+		if (abssum > f->l1)
+			f->l1 = abssum;
+	}
+}
+
+/* |sample| of pcm times gain, 0 outside the audio. */
+static inline float
+sample(const float *pcm, const float *gain, size_t frames, int channels,
+    long long n, int c)
+{
+	if (n < 0 || n >= (long long)frames)
+		return 0;
+	return pcm[(size_t)n * (size_t)channels + (size_t)c] *
+	    (gain ? gain[n] : 1.0f);
+}
+
+/* The largest |value| of frame n and the points after it, all channels. */
+static float
+frame_peak(const struct interp *f, const float *pcm, const float *gain,
+    size_t frames, int channels, size_t n)
+{
+	float win[2 * TAPS], m = 0, y;
+	int c, p, k;
+
+	int inside = n >= TAPS - 1 && n + TAPS < frames;
+	const float *x = inside ? pcm + (n - TAPS + 1) * (size_t)channels :
+	    pcm;
+
+	for (c = 0; c < channels; c++) {
+		for (k = 0; k < 2 * TAPS; k++)
+			win[k] = inside && gain == NULL ? x[k * channels + c] :
+			    sample(pcm, gain, frames, channels,
+			    (long long)n - TAPS + 1 + k, c);
+		if (fabsf(win[TAPS - 1]) > m)
+			m = fabsf(win[TAPS - 1]);
+		for (p = 1; p < PHASES; p++) {
+			y = 0;
+			for (k = 0; k < 2 * TAPS; k++)
+				y += f->coef[p][k] * win[k];
+			if (fabsf(y) > m)
+				m = fabsf(y);
+		}
+	}
+	return m;
+}
+
+struct block {
+	float bound;			/* no point of the block is above */
+	size_t at;			/* first frame */
+};
+
+static int
+cmpblock(const void *pa, const void *pb)
+{
+	const struct block *a = pa, *b = pb;
+
+	return a->bound < b->bound ? 1 : a->bound > b->bound ? -1 :
+	    a->at < b->at ? -1 : a->at > b->at;
+}
+
+/*
+ * The bound of each block of PBLOCK frames: l1 times the largest sample
+ * any of its points is made from (its neighbours' reach in, as TAPS <
+ * PBLOCK).  *max gets the largest sample of all.  New array.
+ */
+static struct block *
+blocks(const struct interp *f, const float *pcm, const float *gain,
+    size_t frames, int channels, size_t *nb, float *max)
+{
+	size_t n = (frames + PBLOCK - 1) / PBLOCK, b, i;
+	float *peak = xcalloc(n + 2, sizeof(*peak)), v;
+	struct block *bl = xmalloc((n ? n : 1) * sizeof(*bl));
+	int c;
+
+	*max = 0;
+	for (i = 0; i < frames; i++) {
+		for (c = 0; c < channels; c++) {
+			v = fabsf(sample(pcm, gain, frames, channels,
+			    (long long)i, c));
+			if (v > peak[i / PBLOCK + 1])
+				peak[i / PBLOCK + 1] = v;
+		}
+	}
+	for (b = 0; b < n; b++) {
+		v = fmaxf(peak[b], fmaxf(peak[b + 1], peak[b + 2]));
+		bl[b].bound = (float)(v * f->l1);
+		bl[b].at = b * PBLOCK;
+		*max = fmaxf(*max, peak[b + 1]);
+	}
+	free(peak);
+	*nb = n;
+	return bl;
+}
+
+/* The true peak of pcm times gain, linear: see the top of the file. */
+static double
+true_peak(const float *pcm, const float *gain, size_t frames, int channels)
+{
+	struct interp f;
+	struct block *bl;
+	size_t nb, b, n;
+	float best;
+
+	design(&f);
+	bl = blocks(&f, pcm, gain, frames, channels, &nb, &best);
+	qsort(bl, nb, sizeof(*bl), cmpblock);
+	for (b = 0; b < nb && bl[b].bound > best; b++)
+		for (n = bl[b].at; n < bl[b].at + PBLOCK && n < frames; n++)
+			best = fmaxf(best, frame_peak(&f, pcm, gain, frames,
+			    channels, n));
+	free(bl);
+	return best;
+}
+
+/*
+ * peak[n] for the limiter: the frame's true peak where it may come
+ * within 6 dB of limit, else its block's bound (no less than the
+ * truth, so the limiter can only do too much there, and it cannot
+ * act at all: the bound is under limit).
+ */
+static void
+peaks(const float *pcm, size_t frames, int channels, double limit,
+    float *peak)
+{
+	struct interp f;
+	struct block *bl;
+	size_t nb, b, n;
+	float max;
+
+	design(&f);
+	bl = blocks(&f, pcm, NULL, frames, channels, &nb, &max);
+	for (b = 0; b < nb; b++)
+		for (n = bl[b].at; n < bl[b].at + PBLOCK && n < frames; n++)
+			peak[n] = bl[b].bound > limit / 2 ? frame_peak(&f,
+			    pcm, NULL, frames, channels, n) : bl[b].bound;
+	free(bl);
+}
+
+/*
+ * Measure pcm, each frame times gain[n] (NULL: 1).  full: loudness
+ * range and true peak too; else the integrated loudness and the sample
+ * peak only.
+ */
+static int
+measure(struct agency *ag, const float *pcm, size_t frames, int channels,
+    int rate, const float *gain, int full, struct loudness *out)
+{
+	ebur128_state *st;
+	float *block = NULL;
+	double v, peak = 0;
+	size_t at, n, i;
+	int c, e = EBUR128_SUCCESS;
+
+	st = ebur128_init((unsigned)channels, (unsigned long)rate, full ?
+	    EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_SAMPLE_PEAK :
+	    EBUR128_MODE_I | EBUR128_MODE_SAMPLE_PEAK);
+	if (st == NULL)
+		return ag_fail(ag, AG_OSERR, "loudness: out of memory");
+	if (gain != NULL)
+		block = xmalloc(BLOCK * (size_t)channels * sizeof(*block));
+	for (at = 0; at < frames && e == EBUR128_SUCCESS; at += n) {
+		n = frames - at < BLOCK ? frames - at : BLOCK;
+		if (block == NULL) {
+			e = ebur128_add_frames_float(st,
+			    pcm + at * (size_t)channels, n);
+			continue;
+		}
+		for (i = 0; i < n * (size_t)channels; i++)
+			block[i] = pcm[at * (size_t)channels + i] *
+			    gain[at + i / (size_t)channels];
+		e = ebur128_add_frames_float(st, block, n);
+	}
+	free(block);
+	if (e != EBUR128_SUCCESS) {
+		ebur128_destroy(&st);
+		return ag_fail(ag, AG_OSERR, "loudness: out of memory");
+	}
+	memset(out, 0, sizeof(*out));
+	if (ebur128_loudness_global(st, &out->integrated) != EBUR128_SUCCESS ||
+	    !isfinite(out->integrated))
+		out->integrated = -HUGE_VAL;
+	if (!full || ebur128_loudness_range(st, &out->range) !=
+	    EBUR128_SUCCESS || !isfinite(out->range))
+		out->range = 0;
+	for (c = 0; c < channels; c++)
+		if (ebur128_sample_peak(st, (unsigned)c, &v) ==
+		    EBUR128_SUCCESS && v > peak)
+			peak = v;
+	out->sample_peak = db(peak);
+	out->true_peak = full ? db(true_peak(pcm, gain, frames, channels)) :
+	    out->sample_peak;
+	ebur128_destroy(&st);
+	return AG_OK;
+}
+
+int
+loudness_measure(struct agency *ag, const float *pcm, size_t frames,
+    int channels, int rate, struct loudness *out)
+{
+	int rc;
+
+	if ((rc = check(ag, channels, rate)) != AG_OK)
+		return rc;
+	return measure(ag, pcm, frames, channels, rate, NULL, 1, out);
+}
+
+/* The limiter's gain times g into out: see the top of the file. */
+static void
+envelope(const float *peak, size_t frames, int rate, double g, double ceil,
+    float *out)
+{
+	size_t la = (size_t)(LOOKAHEAD * rate) + 1, cap = la + 2;
+	size_t n, j = 0, head = 0, tail = 0;
+	size_t *dq = xmalloc(cap * sizeof(*dq));
+	double *ring = xmalloc(la * sizeof(*ring));
+	float *need = xmalloc((frames ? frames : 1) * sizeof(*need));
+	double rel = 1 - exp(-1.0 / (RELEASE * rate)), cur = 1, sum = la;
+
+	for (n = 0; n < frames; n++)
+		need[n] = peak[n] * g > ceil ? (float)(ceil / (peak[n] * g)) :
+		    1.0f;
+	/* The minimum over [n, n + la), from a deque of rising values. */
+	for (n = 0; n < frames; n++) {
+		for (; j < frames && j < n + la; j++) {
+			while (tail > head && need[dq[(tail - 1) % cap]] >=
+			    need[j])
+				tail--;
+			dq[tail++ % cap] = j;
+		}
+		while (dq[head % cap] < n)
+			head++;
+		out[n] = need[dq[head % cap]];
+	}
+	/* Release, then the mean of the last la values (1 before 0). */
+	for (n = 0; n < frames; n++) {
+		cur += (1 - cur) * rel;
+		if (out[n] < cur)
+			cur = out[n];
+		sum += cur - (n >= la ? ring[n % la] : 1.0);
+		ring[n % la] = cur;
+		out[n] = (float)(g * sum / (double)la);
+	}
+	free(need);
+	free(ring);
+	free(dq);
+}
+
+int
+loudness_normalize(struct agency *ag, const float *pcm, size_t frames,
+    int channels, int rate, double target, double ceiling, float **gain,
+    struct loudness *after)
+{
+	struct loudness m0, m;
+	float *peak = NULL, *g;
+	double gdb, margin = MARGIN, fix, lin;
+	size_t n;
+	int rc = AG_OK, i;
+
+	if ((rc = check(ag, channels, rate)) != AG_OK)
+		return rc;
+	if ((rc = measure(ag, pcm, frames, channels, rate, NULL, 1, &m0)) !=
+	    AG_OK)
+		return rc;
+	g = xmalloc((frames ? frames : 1) * sizeof(*g));
+	gdb = m0.integrated == -HUGE_VAL ? 0 : target - m0.integrated;
+	if (gdb == 0 || m0.true_peak + gdb <= ceiling - MARGIN) {
+		/*
+		 * No peak comes near the ceiling: a plain gain, and the new
+		 * figures follow from the old (gating scales with the
+		 * signal, and the true peak is linear in it).
+		 */
+		lin = pow(10, gdb / 20);
+		for (n = 0; n < frames; n++)
+			g[n] = (float)lin;
+		m = m0;
+		if (gdb != 0) {
+			m.integrated += gdb;
+			m.true_peak += gdb;
+			m.sample_peak += gdb;
+		}
+		*gain = g;
+		*after = m;
+		return AG_OK;
+	}
+	/* Limit: fit the static gain with cheap measurements, then check
+	 * the true peak with a full one. */
+	peak = xmalloc((frames ? frames : 1) * sizeof(*peak));
+	peaks(pcm, frames, channels, pow(10, (ceiling - gdb) / 20), peak);
+	for (i = 0; i < TRIES; i++) {
+		envelope(peak, frames, rate, pow(10, gdb / 20),
+		    pow(10, (ceiling - margin) / 20), g);
+		if ((rc = measure(ag, pcm, frames, channels, rate, g, 0,
+		    &m)) != AG_OK)
+			goto out;
+		if (fabs(m.integrated - target) <= 0.1 || i == TRIES - 1) {
+			if ((rc = measure(ag, pcm, frames, channels, rate, g,
+			    1, &m)) != AG_OK)
+				goto out;
+			if (m.true_peak <= ceiling)
+				break;
+			margin += m.true_peak - ceiling + 0.05;
+			continue;
+		}
+		gdb += target - m.integrated;
+	}
+	ag_debug(ag, "loudness: limited to %.2f dBTP in %d rounds, %+.2f dB "
+	    "of gain", m.true_peak, i + 1, gdb);
+	if (m.true_peak > ceiling) {
+		/* A plain gain lowers every peak alike: the last resort. */
+		fix = pow(10, (ceiling - 0.05 - m.true_peak) / 20);
+		for (n = 0; n < frames; n++)
+			g[n] = (float)(g[n] * fix);
+		if ((rc = measure(ag, pcm, frames, channels, rate, g, 1,
+		    &m)) != AG_OK)
+			goto out;
+	}
+	*gain = g;
+	g = NULL;
+	*after = m;
+out:
+	free(peak);
+	free(g);
+	return rc;
+}
+
+void
+loudness_apply(float *pcm, size_t frames, int channels, const float *gain)
+{
+	size_t n;
+	int c;
+
+	for (n = 0; n < frames; n++)
+		for (c = 0; c < channels; c++)
+			pcm[n * (size_t)channels + (size_t)c] *= gain[n];
+}
