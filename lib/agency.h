@@ -71,12 +71,14 @@ struct agency {
 #include "core/json.h"
 #include "core/atomic.h"
 #include "core/proc.h"
+#include "core/tools.h"
 #include "core/time.h"
 #include "core/progress.h"
 #include "core/redact.h"
 #include "core/str.h"
 #include "store/store.h"
 #include "net/http.h"
+#include "queue/queue.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

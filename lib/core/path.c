@@ -1,6 +1,7 @@
-/* path.c - XDG folders, the data folder, whole-file reads, mkdir -p. */
+/* path.c - XDG folders, the data folder, whole-file reads, mkdir -p, rm -r. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,4 +175,33 @@ ag_mkdirs_for(struct agency *ag, const char *file, mode_t mode)
 	}
 	free(dir);
 	return rc;
+}
+
+static int
+remove_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
+ag_remove_tree(struct agency *ag, const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == -1)
+		return errno == ENOENT ? AG_OK : ag_fail(ag, AG_IOERR,
+		    "cannot remove '%s':", path);
+	if (!S_ISDIR(sb.st_mode))
+		return unlink(path) == 0 ? AG_OK : ag_fail(ag, AG_IOERR,
+		    "cannot remove '%s':", path);
+	/* Depth first, never following links out of the tree. */
+	if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) == -1)
+		return ag_fail(ag, errno == EACCES ? AG_NOPERM : AG_IOERR,
+		    "cannot remove '%s':", path);
+	return AG_OK;
 }

@@ -48,6 +48,10 @@ struct cJSON *db_row(sqlite3_stmt *s);
 /* Milliseconds since the epoch, the unit of every *_at column. */
 int64_t db_now(void);
 
+/* jobs.c: cancel every job downstream of id, which ended in state. */
+int db_jobs_cascade(struct agency *ag, struct store *st, int64_t id,
+    const char *state, int64_t now);
+
 /* migrate.c */
 int db_migrate(struct agency *ag, struct store *st);
 int db_migrations(void);
