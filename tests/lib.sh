@@ -147,6 +147,25 @@ start_server() {
 	export SERVER_URL
 }
 
+# plugin NAME: the script on stdin becomes the tool agency-NAME, in
+# $T/bin, which goes on PATH (a plugin, or a job type for the queue).
+plugin() {
+	mkdir -p "$T/bin"
+	cat >"$T/bin/agency-$1"
+	chmod +x "$T/bin/agency-$1"
+	case ":$PATH:" in
+	*":$T/bin:"*) ;;
+	*) PATH=$PATH:$T/bin; export PATH ;;
+	esac
+}
+
+# job_field ID EXPR: a value of the job document (agency-queue show ID),
+# EXPR in terms of d as for json_get: job_field 3 'd["state"]'.
+job_field() {
+	agency-queue show "$1" >"$T/.job" 2>/dev/null &&
+	    json_get "$T/.job" "$2"
+}
+
 # done_testing: exit non-zero if anything failed.
 done_testing() {
 	[ "$_failed" -eq 0 ]

@@ -330,7 +330,7 @@ judge(struct agency *ag, struct attempt *a, struct proc_result *r,
     struct job_end *e, char *error, size_t len)
 {
 	const struct job *j = a->job;
-	char tail[256], name[64];
+	char tail[256], name[16];
 
 	last_line(a->log, tail, sizeof(tail));
 	e->exit_code = r->exit_code;
@@ -344,7 +344,7 @@ judge(struct agency *ag, struct attempt *a, struct proc_result *r,
 	}
 	if (a->lost) {
 		e->outcome = "cancelled";
-		e->state = "failed";
+		e->state = "cancelled";	/* the row is not ours: unused */
 		snprintf(error, len, "stopped: the job was cancelled");
 		return;
 	}
@@ -367,8 +367,7 @@ judge(struct agency *ag, struct attempt *a, struct proc_result *r,
 		snprintf(error, len, "result larger than %lld bytes "
 		    "(queue.max_result)", config_int(ag, "queue.max_result"));
 	} else {
-		snprintf(name, sizeof(name), "job %lld stdout",
-		    (long long)j->id);
+		snprintf(name, sizeof(name), "stdout");
 		if (r->out.len > strspn(buf_str(&r->out), " \t\r\n") &&
 		    ag_json_check(ag, name, r->out.data, r->out.len) !=
 		    AG_OK) {

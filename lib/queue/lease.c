@@ -71,14 +71,15 @@ num(const cJSON *o, const char *key)
 }
 
 int
-lease_reap(struct agency *ag, struct store *st, const char *host)
+lease_reap(struct agency *ag, struct store *st, const char *host,
+    const char *runner)
 {
 	cJSON *lost, *a;
 	const char *h;
 	int64_t pid, pstart;
 	int rc;
 
-	if ((rc = jobs_reap(ag, st, ag_now_ms(), &lost)) != AG_OK)
+	if ((rc = jobs_reap(ag, st, ag_now_ms(), runner, &lost)) != AG_OK)
 		return rc;
 	cJSON_ArrayForEach(a, lost) {
 		h = cJSON_GetStringValue(cJSON_GetObjectItem(a, "host"));

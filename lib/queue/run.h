@@ -43,7 +43,9 @@ void attempt_free(struct attempt *a);
 void lease_identity(char *host, size_t hlen, char *runner, size_t rlen);
 /* A process's start time in clock ticks since boot (/proc), or 0. */
 int64_t lease_pstart(pid_t pid);
-/* Reap expired leases; kill what a dead runner on this host left. */
-int lease_reap(struct agency *ag, struct store *st, const char *host);
+/* Reap expired leases (not runner's own); kill what a dead runner on
+ * this host left running. */
+int lease_reap(struct agency *ag, struct store *st, const char *host,
+    const char *runner);
 
 #endif

@@ -351,7 +351,7 @@ loop(struct runner *r)
 	int rc;
 
 	r->start = ag_mono_ms();
-	if ((rc = lease_reap(r->ag, r->st, r->host)) != AG_OK)
+	if ((rc = lease_reap(r->ag, r->st, r->host, r->id)) != AG_OK)
 		return rc;
 	r->next_reap = r->start + r->lease_ms / 2;
 	for (;;) {
@@ -383,7 +383,7 @@ loop(struct runner *r)
 			r->next_beat = mono + r->beat_ms;
 		}
 		if (mono >= r->next_reap) {
-			if ((rc = lease_reap(r->ag, r->st, r->host)) != AG_OK) {
+			if ((rc = lease_reap(r->ag, r->st, r->host, r->id)) != AG_OK) {
 				ag_warn(r->ag, "%s", r->ag->err);
 				ag_clear_error(r->ag);
 			}

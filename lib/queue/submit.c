@@ -172,7 +172,7 @@ add_batch(struct agency *ag, struct store *st, const struct queue_submit *s,
     const char *input, struct added *a)
 {
 	struct buf b = BUF_INIT;
-	char *p, *nl, *name;
+	char *p, *nl;
 	size_t lineno = 0;
 	int rc;
 
@@ -187,13 +187,9 @@ add_batch(struct agency *ag, struct store *st, const struct queue_submit *s,
 		if (p[strspn(p, " \t")] == '\0')
 			continue;
 		if (p[strspn(p, " \t")] == '{' && line_input(p) == NULL) {
-			name = xasprintf("%s:%zu", ag_doc_name(s->each),
-			    lineno);
-			rc = ag_json_check(ag, name, p, strlen(p));
-			if (rc == AG_OK)
-				rc = ag_fail(ag, AG_DATAERR, "%s: expected a "
-				    "JSON object", name);
-			free(name);
+			rc = ag_fail(ag, AG_DATAERR, "%s:%zu: a line that "
+			    "starts with '{' must be a JSON object (the input "
+			    "of its first job)", ag_doc_name(s->each), lineno);
 			break;
 		}
 		rc = add_pipeline(ag, st, s, line_input(p) ? p : input, p, a);

@@ -94,7 +94,8 @@ static const char SQL_UNBLOCK[] =
 static const char SQL_EXPIRED[] =
 	"SELECT id, attempts, failures, max_attempts, lease_owner"
 	" FROM jobs INDEXED BY jobs_lease"
-	" WHERE state = 'running' AND lease_until < ?1";
+	" WHERE state = 'running' AND lease_until < ?1"
+	" AND (?2 IS NULL OR lease_owner IS NOT ?2)";
 static const char SQL_LOST[] =
 	"SELECT job_id, n, runner, host, pid, pstart FROM job_attempts"
 	" WHERE job_id = ?1 AND n = ?2";
@@ -484,7 +485,8 @@ reap_one(struct agency *ag, struct store *st, const cJSON *row, int64_t now,
 }
 
 int
-jobs_reap(struct agency *ag, struct store *st, int64_t now, cJSON **lost)
+jobs_reap(struct agency *ag, struct store *st, int64_t now,
+    const char *owner, cJSON **lost)
 {
 	cJSON *rows = cJSON_CreateArray(), *arr = cJSON_CreateArray(), *row;
 	sqlite3_stmt *s;
@@ -496,6 +498,7 @@ jobs_reap(struct agency *ag, struct store *st, int64_t now, cJSON **lost)
 	if ((rc = db_stmt(ag, st, SQL_EXPIRED, &s)) != AG_OK)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
+	db_bind_text(s, 2, owner);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		cJSON_AddItemToArray(rows, db_row(s));
 	sqlite3_reset(s);

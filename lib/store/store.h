@@ -267,13 +267,14 @@ int jobs_finish(struct agency *ag, struct store *st, const struct job_end *e,
     int *ours);
 
 /*
- * jobs_reap() - end the leases that expired before now: each such
+ * jobs_reap() - end the leases that expired before now, but those of
+ * owner (a runner never reaps itself; NULL: reap all): each such
  * attempt is "lost" and counts as a failure; the job is queued again,
  * or dead after max_attempts.  The lost attempts (job_id, n, runner,
  * host, pid, pstart) come back as a new JSON array, so that a runner on
  * the same host can kill what its dead colleague left running.
  */
 int jobs_reap(struct agency *ag, struct store *st, int64_t now,
-    struct cJSON **lost);
+    const char *owner, struct cJSON **lost);
 
 #endif
