@@ -68,6 +68,17 @@ static struct {
 	int no_input;
 } sub;
 
+/* A callback, not a BOOL: there is no sense in --no-no-input. */
+static int
+no_input(struct agency *ag, const struct ag_option *o, const char *arg)
+{
+	(void)ag;
+	(void)o;
+	(void)arg;
+	sub.no_input = 1;
+	return AG_OK;
+}
+
 static const struct ag_option submit_options[] = {
 	AG_OPT_LIST('a', "after", "id", &sub.after,
 	    "run only once job id is done (repeatable)"),
@@ -83,7 +94,7 @@ static const struct ag_option submit_options[] = {
 	    "the input is the result of job id (waits for it)"),
 	AG_OPT_INT('m', "max-attempts", "n", &sub.max_attempts, 1, 1000000,
 	    "attempts before the job is dead (default queue.max_attempts)"),
-	AG_OPT_BOOL('n', "no-input", &sub.no_input,
+	AG_OPT_CALLBACK('n', "no-input", NULL, no_input,
 	    "do not read stdin: the job has no input"),
 	AG_OPT_STRING('P', "pipeline", "stages", &sub.pipeline,
 	    "'TYPE ARGS | TYPE ARGS ...': chained jobs"),

@@ -5,7 +5,7 @@
 function __fish_agency_cmds
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'config'
+            printf '%s\n' 'config' 'queue'
         case 'config'
             printf '%s\n' 'get' 'list' 'path' 'set'
     end
@@ -14,6 +14,8 @@ end
 # __fish_agency_tools PATH: those run as agency-CMD
 function __fish_agency_tools
     switch "$argv[1]"
+        case ''
+            printf '%s\n' 'queue'
     end
 end
 
@@ -129,6 +131,7 @@ complete -c agency -n '__fish_agency_cmd \'\'' -a '(__fish_agency_plugins)'
 
 # agency
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'config' -d 'get and set configuration'
+complete -c agency -n '__fish_agency_cmd \'\'' -a 'queue' -d 'durable job queue and its runner'
 complete -c agency -n '__fish_agency_at \'\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency -n '__fish_agency_at \'\'' -s 'h' -l 'help' -d 'show this help and exit'
 complete -c agency -n '__fish_agency_at \'\'' -l 'json' -d 'print JSON even on a terminal'
