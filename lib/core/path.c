@@ -141,9 +141,15 @@ ag_write_file(struct agency *ag, const char *path, const void *data,
 int
 ag_mkdirs(struct agency *ag, const char *dir, mode_t mode)
 {
-	char *p = xstrdup(dir), *s, c;
+	char *p, *s, c;
 	int rc = AG_OK;
 
+	/* Most folders have their parents already: one call then. */
+	if (mkdir(dir, mode) == 0)
+		return AG_OK;
+	if (errno == EEXIST && isdir(dir))
+		return AG_OK;
+	p = xstrdup(dir);
 	for (s = p + 1; rc == AG_OK; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;

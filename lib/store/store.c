@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -217,6 +218,24 @@ wal(struct agency *ag, struct store *st)
 	}
 }
 
+/*
+ * When another process writes, SQLite drops this connection's page cache
+ * at the next transaction and reads the pages again.  glibc gives the
+ * freed memory back to the kernel (brk) and takes it again a moment
+ * later; on a VM each round costs a TLB shootdown.  Measured with
+ * bench/queue: a claim + complete with a writer beside it took 1.6 ms
+ * instead of 0.37 ms.  Keeping up to 32 MiB of freed heap ends that.
+ */
+static void
+keep_heap(void)
+{
+	static int done;
+
+	if (!done)
+		mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	done = 1;
+}
+
 int
 store_open(struct agency *ag, const char *path, struct store **out)
 {
@@ -225,6 +244,7 @@ store_open(struct agency *ag, const char *path, struct store **out)
 	char *owned = NULL;
 	int rc;
 
+	keep_heap();
 	if (path == NULL)
 		path = config_str(ag, "store.path");
 	if (path == NULL || *path == '\0')

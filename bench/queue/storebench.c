@@ -1,0 +1,210 @@
+/*
+ * storebench - what the queue's store costs, next to raw SQLite.
+ *
+ *	storebench cycles DB N		claim + complete N jobs through
+ *					lib/store (jobs_claim, jobs_finish),
+ *					then N through a raw SQLite loop
+ *					doing the reference recipe on the
+ *					same table: cycles per second, both
+ *	storebench backlog DB B M	mean claim + complete time over M
+ *					cycles with B jobs queued (one is
+ *					added after each cycle, untimed)
+ *
+ * DB is a fresh file; the store's own schema is used for both sides.
+ * The raw loop is ../shared/reference/queue.md section 3b: BEGIN
+ * IMMEDIATE, UPDATE ... WHERE id = (SELECT ... LIMIT 1) RETURNING,
+ * COMMIT; then BEGIN IMMEDIATE, the fenced UPDATE to done, COMMIT.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agency.h"
+
+static const char RAW_CLAIM[] =
+	"UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+	" lease_until = ?2, lease_owner = ?3, updated_at = ?1"
+	" WHERE id = (SELECT id FROM jobs INDEXED BY jobs_ready"
+	"  WHERE state IN ('queued','failed') AND waiting = 0 AND run_at <= ?1"
+	"  ORDER BY priority DESC, run_at, id LIMIT 1)"
+	" RETURNING id, attempts";
+static const char RAW_DONE[] =
+	"UPDATE jobs SET state = 'done', finished_at = ?3, updated_at = ?3,"
+	" lease_until = NULL WHERE id = ?1 AND state = 'running'"
+	" AND attempts = ?2";
+static const char RAW_ADD[] =
+	"INSERT INTO jobs (type, args, queue, state, priority, run_at,"
+	" ready_at, max_attempts, created_at, updated_at)"
+	" VALUES ('noop', '[]', 'default', 'queued', 0, ?1, ?1, 3, ?1, ?1)";
+
+static void
+die(const char *what, const char *why)
+{
+	fprintf(stderr, "storebench: %s: %s\n", what, why);
+	exit(1);
+}
+
+static sqlite3 *
+raw_open(const char *path)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		die(path, sqlite3_errmsg(db));
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+	    NULL, NULL, NULL);
+	return db;
+}
+
+static void
+exec(sqlite3 *db, const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		die(sql, sqlite3_errmsg(db));
+}
+
+/* Add n queued jobs in one transaction. */
+static void
+fill(sqlite3 *db, int64_t n)
+{
+	sqlite3_stmt *s;
+	int64_t i, now = ag_now_ms() - 1000;
+
+	exec(db, "BEGIN IMMEDIATE");
+	sqlite3_prepare_v2(db, RAW_ADD, -1, &s, NULL);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(s, 1, now);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			die("insert", sqlite3_errmsg(db));
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	exec(db, "COMMIT");
+}
+
+/* One claim + complete through lib/store. */
+static void
+ours(struct agency *ag, struct store *st)
+{
+	struct job_claim c;
+	struct job_end e;
+	struct job *j;
+	int o;
+
+	memset(&c, 0, sizeof(c));
+	c.now = ag_now_ms();
+	c.lease_ms = 60000;
+	c.runner = "bench:1";
+	c.host = "bench";
+	if (jobs_claim(ag, st, &c, &j) != AG_OK || j == NULL)
+		die("jobs_claim", j == NULL ? "no job" : ag->err);
+	memset(&e, 0, sizeof(e));
+	e.id = j->id;
+	e.attempt = j->attempt;
+	e.now = ag_now_ms();
+	e.outcome = "done";
+	e.state = "done";
+	e.exit_code = 0;
+	if (jobs_finish(ag, st, &e, &o) != AG_OK || !o)
+		die("jobs_finish", ag->err);
+	job_free(j);
+}
+
+/* The same through raw statements. */
+static void
+raw(sqlite3 *db, sqlite3_stmt *claim, sqlite3_stmt *done)
+{
+	int64_t id, attempt, now = ag_now_ms();
+
+	exec(db, "BEGIN IMMEDIATE");
+	sqlite3_bind_int64(claim, 1, now);
+	sqlite3_bind_int64(claim, 2, now + 60000);
+	sqlite3_bind_text(claim, 3, "bench:1", -1, SQLITE_STATIC);
+	if (sqlite3_step(claim) != SQLITE_ROW)
+		die("raw claim", sqlite3_errmsg(db));
+	id = sqlite3_column_int64(claim, 0);
+	attempt = sqlite3_column_int64(claim, 1);
+	sqlite3_reset(claim);
+	exec(db, "COMMIT");
+	exec(db, "BEGIN IMMEDIATE");
+	sqlite3_bind_int64(done, 1, id);
+	sqlite3_bind_int64(done, 2, attempt);
+	sqlite3_bind_int64(done, 3, ag_now_ms());
+	if (sqlite3_step(done) != SQLITE_DONE || sqlite3_changes(db) != 1)
+		die("raw done", sqlite3_errmsg(db));
+	sqlite3_reset(done);
+	exec(db, "COMMIT");
+}
+
+/* Microseconds on the monotonic clock: cycles take less than 1 ms. */
+static int64_t
+us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static double
+seconds(int64_t t0)
+{
+	return (double)(us() - t0) / 1e6;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct agency ag;
+	struct store *st;
+	sqlite3 *db;
+	sqlite3_stmt *claim, *done, *add;
+	int64_t n, m, i, t0, t, total = 0;
+	double a, b;
+
+	if (argc < 4)
+		die("usage", "storebench cycles DB N | backlog DB B M");
+	ag_init(&ag, 1, argv);
+	if (store_open(&ag, argv[2], &st) != AG_OK)
+		die(argv[2], ag.err);
+	db = raw_open(argv[2]);
+	n = atoll(argv[3]);
+	if (strcmp(argv[1], "cycles") == 0) {
+		fill(db, 2 * n);
+		t0 = us();
+		for (i = 0; i < n; i++)
+			ours(&ag, st);
+		a = seconds(t0);
+		sqlite3_prepare_v2(db, RAW_CLAIM, -1, &claim, NULL);
+		sqlite3_prepare_v2(db, RAW_DONE, -1, &done, NULL);
+		t0 = us();
+		for (i = 0; i < n; i++)
+			raw(db, claim, done);
+		b = seconds(t0);
+		sqlite3_finalize(claim);
+		sqlite3_finalize(done);
+		printf("store %.0f raw %.0f\n", (double)n / a, (double)n / b);
+	} else if (argc == 5 && strcmp(argv[1], "backlog") == 0) {
+		m = atoll(argv[4]);
+		fill(db, n);
+		sqlite3_prepare_v2(db, RAW_ADD, -1, &add, NULL);
+		for (i = 0; i < m; i++) {
+			t = us();
+			ours(&ag, st);
+			total += us() - t;
+			sqlite3_bind_int64(add, 1, ag_now_ms() - 1000);
+			sqlite3_step(add);
+			sqlite3_reset(add);
+		}
+		sqlite3_finalize(add);
+		printf("latency_us %.1f\n", (double)total / (double)m);
+	} else {
+		die("usage", "storebench cycles DB N | backlog DB B M");
+	}
+	sqlite3_close(db);
+	store_close(st);
+	ag_release(&ag);
+	return 0;
+}
