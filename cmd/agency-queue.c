@@ -103,7 +103,8 @@ static const struct ag_option submit_options[] = {
 	AG_OPT_STRING('Q', "queue", "name", &sub.queue,
 	    "the queue to put it in (default: default)"),
 	AG_OPT_STRING('t', "timeout", "duration", &sub.timeout,
-	    "stop an attempt after duration (default as configured)"),
+	    "stop an attempt after duration, 0 for never (default as "
+	    "configured)"),
 	AG_OPT_STRING('u', "unique", "key", &sub.unique,
 	    "if a live job holds key, return that job instead"),
 	AG_OPT_END
@@ -117,7 +118,6 @@ submit_cmd(struct agency *ag, int argc, char **argv)
 	int64_t *after = NULL;
 	cJSON *jobs = NULL;
 	size_t i;
-	double d;
 	time_t t;
 	int rc;
 
@@ -151,9 +151,7 @@ submit_cmd(struct agency *ag, int argc, char **argv)
 	if (sub.in != NULL)
 		s.run_at = ag_now_ms() + (int64_t)(duration(ag, "--in",
 		    sub.in) * 1000);
-	if (sub.timeout != NULL && (d = duration(ag, "--timeout",
-	    sub.timeout)) > 0)
-		s.timeout = d;
+	s.timeout = sub.timeout ? duration(ag, "--timeout", sub.timeout) : -1;
 	after = xcalloc(sub.after.n + 1, sizeof(*after));
 	for (i = 0; i < sub.after.n; i++)
 		after[i] = job_id(ag, sub.after.v[i]);
@@ -385,34 +383,7 @@ ls_cmd(struct agency *ag, int argc, char **argv)
 	return rc;
 }
 
-/* agency-queue show, logs, retry, cancel */
-
-static int
-show_cmd(struct agency *ag, int argc, char **argv)
-{
-	cJSON *doc;
-	int rc, i, worst = AG_OK;
-
-	argc = ag_parse_options(ag, argc, argv, no_options, "ID...");
-	if (argc == 0)
-		ag_usage_error(ag, "which job?");
-	for (i = 0; i < argc; i++)
-		job_id(ag, argv[i]);
-	for (i = 0; i < argc; i++) {
-		if ((rc = queue_show(ag, job_id(ag, argv[i]), 1, &doc)) ==
-		    AG_OK) {
-			rc = ag_emit(ag, doc);
-			cJSON_Delete(doc);
-		}
-		if (rc != AG_OK && i + 1 < argc) {
-			ag_print_error(ag, ag->err);
-			ag_clear_error(ag);
-		}
-		if (rc > worst)
-			worst = rc;
-	}
-	return worst;
-}
+/* agency-queue logs, show, retry, cancel */
 
 static struct {
 	long long attempt;
@@ -439,21 +410,26 @@ logs_cmd(struct agency *ag, int argc, char **argv)
 	    STDOUT_FILENO);
 }
 
-/* Run fn on each ID operand, printing each job afterwards; go on past a
- * failure and return the worst status. */
+/*
+ * Run fn (if any) on each ID operand, then print the job (full: with
+ * input, result, attempts); go on past a failure, say it, and return the
+ * worst status.
+ */
 static int
 each_job(struct agency *ag, int argc, char **argv,
-    int (*fn)(struct agency *, int64_t))
+    int (*fn)(struct agency *, int64_t), int full)
 {
 	cJSON *doc;
+	int64_t id;
 	int i, rc, worst = AG_OK;
 
 	for (i = 0; i < argc; i++)
 		job_id(ag, argv[i]);
 	for (i = 0; i < argc; i++) {
-		rc = fn(ag, job_id(ag, argv[i]));
-		if (rc == AG_OK && (rc = queue_show(ag, job_id(ag, argv[i]), 0,
-		    &doc)) == AG_OK) {
+		id = job_id(ag, argv[i]);
+		rc = fn != NULL ? fn(ag, id) : AG_OK;
+		if (rc == AG_OK && (rc = queue_show(ag, id, full, &doc)) ==
+		    AG_OK) {
 			rc = ag_emit(ag, doc);
 			cJSON_Delete(doc);
 		}
@@ -465,6 +441,15 @@ each_job(struct agency *ag, int argc, char **argv,
 			worst = rc;
 	}
 	return worst;
+}
+
+static int
+show_cmd(struct agency *ag, int argc, char **argv)
+{
+	argc = ag_parse_options(ag, argc, argv, no_options, "ID...");
+	if (argc == 0)
+		ag_usage_error(ag, "which job?");
+	return each_job(ag, argc, argv, NULL, 1);
 }
 
 static int dead;
@@ -492,7 +477,7 @@ retry_cmd(struct agency *ag, int argc, char **argv)
 	}
 	if (argc == 0)
 		ag_usage_error(ag, "which job?");
-	return each_job(ag, argc, argv, queue_retry);
+	return each_job(ag, argc, argv, queue_retry, 0);
 }
 
 static int
@@ -501,7 +486,7 @@ cancel_cmd(struct agency *ag, int argc, char **argv)
 	argc = ag_parse_options(ag, argc, argv, no_options, "ID...");
 	if (argc == 0)
 		ag_usage_error(ag, "which job?");
-	return each_job(ag, argc, argv, queue_cancel);
+	return each_job(ag, argc, argv, queue_cancel, 0);
 }
 
 /* agency-queue purge, stats */

@@ -102,7 +102,7 @@ timeout_of(struct agency *ag, const struct job *j)
 {
 	char key[300];
 
-	if (j->timeout > 0)
+	if (j->timeout >= 0)
 		return j->timeout;
 	snprintf(key, sizeof(key), "queue.types.%s.timeout", j->type);
 	if (config_str(ag, key) != NULL)

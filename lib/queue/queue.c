@@ -234,26 +234,29 @@ queue_list(struct agency *ag, const struct job_filter *f,
 	return jobs_list(ag, st, f, list_one, &c);
 }
 
-int
-queue_cancel(struct agency *ag, int64_t id)
+/* fn(id, now) on the context's store. */
+static int
+on_job(struct agency *ag, int64_t id, int (*fn)(struct agency *,
+    struct store *, int64_t, int64_t))
 {
 	struct store *st;
 	int rc;
 
 	if ((rc = ag_store(ag, &st)) != AG_OK)
 		return rc;
-	return jobs_cancel(ag, st, id, ag_now_ms());
+	return fn(ag, st, id, ag_now_ms());
+}
+
+int
+queue_cancel(struct agency *ag, int64_t id)
+{
+	return on_job(ag, id, jobs_cancel);
 }
 
 int
 queue_retry(struct agency *ag, int64_t id)
 {
-	struct store *st;
-	int rc;
-
-	if ((rc = ag_store(ag, &st)) != AG_OK)
-		return rc;
-	return jobs_retry(ag, st, id, ag_now_ms());
+	return on_job(ag, id, jobs_retry);
 }
 
 int

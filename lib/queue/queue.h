@@ -63,7 +63,7 @@ struct queue_submit {
 	int64_t priority;
 	int64_t run_at;			/* ms; 0: now */
 	int64_t max_attempts;		/* 0: queue.max_attempts */
-	double timeout;			/* seconds; 0: as configured */
+	double timeout;			/* seconds; 0: none; < 0: as configured */
 	const int64_t *after;		/* the first stage waits for these */
 	size_t nafter;
 	int64_t input_from;		/* first stage's input: this job's
@@ -134,8 +134,8 @@ struct queue_runner {
 };
 
 /*
- * queue_run() - claim and run jobs until told to stop.  SIGTERM, or a
- * first SIGINT, stops claiming and waits for the running jobs up to
+ * queue_run() - claim and run jobs until told to stop.  SIGTERM, SIGHUP or a
+ * first SIGINT stops claiming and waits for the running jobs up to
  * queue.grace seconds, then stops them and gives them back to the queue;
  * a second SIGINT does that at once.  Returns AG_OK, AG_FALSE (once: an
  * attempt failed), 130 (aborted) or the error that stopped it.

@@ -20,7 +20,8 @@
  *     that child;
  *   - every half lease, reap the leases of runners that died.
  *
- * Stopping.  SIGTERM, or a first SIGINT, stops claiming; the running
+ * Stopping.  SIGTERM (or SIGHUP: the terminal went away), or a first
+ * SIGINT, stops claiming; the running
  * jobs get queue.grace seconds to finish, then their groups get SIGTERM
  * (SIGKILL 5 s later) and the jobs go back to the queue without counting
  * a failure.  A second SIGINT does that at once, with SIGKILL.  "run
@@ -397,7 +398,7 @@ loop(struct runner *r)
 int
 queue_run(struct agency *ag, const struct queue_runner *o)
 {
-	struct sigaction sa, old_term, old_int, old_pipe;
+	struct sigaction sa, old_term, old_hup, old_int, old_pipe;
 	struct runner r;
 	int rc;
 
@@ -417,11 +418,13 @@ queue_run(struct agency *ag, const struct queue_runner *o)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGINT, &sa, &old_int);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
 	rc = loop(&r);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	ag_info(ag, "%lld jobs run, %lld attempts failed", (long long)r.ran,

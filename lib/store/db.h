@@ -45,6 +45,9 @@ void db_bind_text(sqlite3_stmt *s, int i, const char *v);
 struct cJSON *db_column_json(sqlite3_stmt *s, int i);
 /* The current row as a new JSON object, keyed by column name. */
 struct cJSON *db_row(sqlite3_stmt *s);
+/* Step s to its end; every row into a new JSON array (errors name what). */
+int db_rows(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, struct cJSON **out);
 /* Milliseconds since the epoch, the unit of every *_at column. */
 int64_t db_now(void);
 

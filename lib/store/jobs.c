@@ -184,7 +184,7 @@ insert(struct agency *ag, struct store *st, const struct job_new *j,
 	sqlite3_bind_int64(s, 6, j->priority);
 	sqlite3_bind_int64(s, 7, j->run_at);
 	sqlite3_bind_int64(s, 8, j->max_attempts);
-	if (j->timeout > 0)
+	if (j->timeout >= 0)
 		sqlite3_bind_double(s, 9, j->timeout);
 	db_bind_text(s, 10, j->unique_key);
 	sqlite3_bind_int64(s, 11, waiting);
@@ -299,22 +299,12 @@ static int
 attempts(struct agency *ag, struct store *st, int64_t id, cJSON **out)
 {
 	sqlite3_stmt *s;
-	cJSON *arr;
 	int rc;
 
 	if ((rc = db_stmt(ag, st, SQL_ATTEMPTS, &s)) != AG_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
-	arr = cJSON_CreateArray();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cJSON_AddItemToArray(arr, db_row(s));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		cJSON_Delete(arr);
-		return db_fail(ag, st, rc, "jobs");
-	}
-	*out = arr;
-	return AG_OK;
+	return db_rows(ag, st, s, "jobs", out);
 }
 
 int
@@ -474,24 +464,41 @@ state_of(struct agency *ag, struct store *st, int64_t id, char *state,
 	return AG_OK;
 }
 
-int
-jobs_cancel(struct agency *ag, struct store *st, int64_t id, int64_t now)
+/*
+ * Begin a transaction for a change to job id, which must be in one of
+ * the states of allowed ("a,b"); else fail saying why, with why_fmt
+ * (given the id and the state).  On AG_OK the transaction is open.
+ */
+static int
+begin_if(struct agency *ag, struct store *st, int64_t id, const char *allowed,
+    const char *why_fmt, int64_t *by, char **key)
 {
-	char state[32], *key = NULL;
-	int64_t by;
+	char state[32];
 	int rc;
 
 	if ((rc = store_begin(ag, st)) != AG_OK)
 		return rc;
-	if ((rc = state_of(ag, st, id, state, sizeof(state), &by, &key)) !=
-	    AG_OK)
-		goto fail;
-	if (strcmp(state, "queued") != 0 && strcmp(state, "running") != 0 &&
-	    strcmp(state, "failed") != 0) {
-		rc = ag_fail(ag, AG_DATAERR, "job %lld is %s already",
-		    (long long)id, state);
-		goto fail;
+	rc = state_of(ag, st, id, state, sizeof(state), by, key);
+	if (rc == AG_OK && !ag_in_list(allowed, state))
+		rc = ag_fail(ag, AG_DATAERR, why_fmt, (long long)id, state);
+	if (rc != AG_OK) {
+		free(*key);
+		*key = NULL;
+		store_rollback(st);
 	}
+	return rc;
+}
+
+int
+jobs_cancel(struct agency *ag, struct store *st, int64_t id, int64_t now)
+{
+	char *key = NULL;
+	int64_t by;
+	int rc;
+
+	if ((rc = begin_if(ag, st, id, "queued,running,failed",
+	    "job %lld is %s already", &by, &key)) != AG_OK)
+		return rc;
 	if ((rc = run(ag, st, SQL_CANCEL, id, now)) != AG_OK ||
 	    (rc = db_jobs_cascade(ag, st, id, "cancelled", now)) != AG_OK)
 		goto fail;
@@ -507,22 +514,14 @@ int
 jobs_retry(struct agency *ag, struct store *st, int64_t id, int64_t now)
 {
 	sqlite3_stmt *s;
-	char state[32], *key = NULL;
+	char *key = NULL;
 	int64_t by;
 	int rc;
 
-	if ((rc = store_begin(ag, st)) != AG_OK)
+	if ((rc = begin_if(ag, st, id, "dead,failed,cancelled", "job %lld is "
+	    "%s; only dead, failed or cancelled jobs are retried", &by,
+	    &key)) != AG_OK)
 		return rc;
-	if ((rc = state_of(ag, st, id, state, sizeof(state), &by, &key)) !=
-	    AG_OK)
-		goto fail;
-	if (strcmp(state, "dead") != 0 && strcmp(state, "failed") != 0 &&
-	    strcmp(state, "cancelled") != 0) {
-		rc = ag_fail(ag, AG_DATAERR, "job %lld is %s; only dead, "
-		    "failed or cancelled jobs are retried", (long long)id,
-		    state);
-		goto fail;
-	}
 	if (by != 0) {
 		rc = ag_fail(ag, AG_DATAERR, "job %lld waits for job %lld, "
 		    "which did not finish; retry job %lld", (long long)id,

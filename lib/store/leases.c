@@ -257,7 +257,8 @@ take(struct agency *ag, struct store *st, const struct job_claim *c,
 	j->attempt = sqlite3_column_int64(s, 6);
 	j->failures = sqlite3_column_int64(s, 7);
 	j->max_attempts = sqlite3_column_int64(s, 8);
-	j->timeout = sqlite3_column_double(s, 9);
+	j->timeout = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 :
+	    sqlite3_column_double(s, 9);
 	ready = sqlite3_column_int64(s, 10);
 	sqlite3_reset(s);
 	if (j->input == NULL && from > 0) {
@@ -488,7 +489,7 @@ int
 jobs_reap(struct agency *ag, struct store *st, int64_t now,
     const char *owner, cJSON **lost)
 {
-	cJSON *rows = cJSON_CreateArray(), *arr = cJSON_CreateArray(), *row;
+	cJSON *rows = NULL, *arr = cJSON_CreateArray(), *row;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -499,14 +500,8 @@ jobs_reap(struct agency *ag, struct store *st, int64_t now,
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
 	db_bind_text(s, 2, owner);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cJSON_AddItemToArray(rows, db_row(s));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		rc = db_fail(ag, st, rc, "jobs: reaping");
+	if ((rc = db_rows(ag, st, s, "jobs: reaping", &rows)) != AG_OK)
 		goto fail;
-	}
-	rc = AG_OK;
 	cJSON_ArrayForEach(row, rows)
 		if ((rc = reap_one(ag, st, row, now, arr)) != AG_OK)
 			goto fail;

@@ -174,6 +174,24 @@ db_row(sqlite3_stmt *s)
 	return row;
 }
 
+int
+db_rows(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, cJSON **out)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cJSON_AddItemToArray(arr, db_row(s));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(arr);
+		return db_fail(ag, st, rc, what);
+	}
+	*out = arr;
+	return AG_OK;
+}
+
 static char *
 default_path(void)
 {
@@ -254,7 +272,11 @@ store_open(struct agency *ag, const char *path, struct store **out)
 	st->busy_timeout = config_number(ag, "store.busy_timeout");
 	st->seed = (unsigned int)getpid() ^ (unsigned int)ag_now_ms();
 	if (ag_starts_with(st->path, "postgres")) {
-		/* XXX(#6): the PostgreSQL backend for runners on many hosts. */
+		/*
+		 * XXX: the PostgreSQL backend for runners on many hosts.  The
+		 * queue's statements are all in jobs.c and leases.c (claims
+		 * with FOR UPDATE SKIP LOCKED there, see leases.c).
+		 */
 		rc = ag_fail(ag, AG_CONFIG, "store '%s': PostgreSQL stores are "
 		    "not supported by this build yet", st->path);
 		goto fail;

@@ -126,7 +126,7 @@ struct job_new {
 	int64_t priority;
 	int64_t run_at;
 	int64_t max_attempts;
-	double timeout;			/* seconds; 0: the configured one */
+	double timeout;			/* seconds; 0: none; < 0: as configured */
 	const int64_t *after;		/* jobs that must be done first */
 	size_t nafter;
 	int64_t input_from;		/* 0, or the job whose result is input */
@@ -224,7 +224,7 @@ struct job {
 	char *input;			/* text, or NULL: none */
 	int64_t attempt;		/* this attempt's number: the fence */
 	int64_t failures, max_attempts;
-	double timeout;			/* 0: not set on the job */
+	double timeout;			/* 0: none; < 0: not set on the job */
 };
 
 void job_free(struct job *j);

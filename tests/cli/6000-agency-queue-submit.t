@@ -2,7 +2,7 @@
 # agency-queue submit: jobs, input, times, unique keys, dependencies,
 # pipelines and batches, and the errors a user can make.
 . "${0%/*}/../lib.sh"
-plan 49
+plan 51
 
 plugin echo <<'EOF'
 #!/bin/sh
@@ -57,6 +57,8 @@ expect_code 'a type that is not a tool name' 64 \
     'agency-queue submit -n ../../bin/sh'
 expect_code 'a bad queue name' 64 'agency-queue submit -n -Q "a b" echo'
 expect_code 'a bad duration' 64 'agency-queue submit -n -t soon echo'
+check '--timeout 0' 'agency-queue submit -n -t 0 echo'
+ok_if 'is no limit at all' '[ "$(json_get out "d[\"timeout\"]")" = 0 ]'
 
 check 'a unique key' 'agency-queue submit -n -u daily-report echo'
 id=$(json_get out 'd["id"]')

@@ -2,7 +2,7 @@
 # agency-queue ls, show, logs (-a, -f), retry (and --dead), cancel, purge
 # and stats.
 . "${0%/*}/../lib.sh"
-plan 50
+plan 54
 
 plugin ok <<'EOF'
 #!/bin/sh
@@ -45,6 +45,11 @@ ok_if 'counts from a duration ago' '[ "$(wc -l <out)" -eq 4 ]'
 check 'ls --since a time' 'agency-queue ls --since 2099-01-01T00:00:00Z'
 ok_if 'or from a time' '[ ! -s out ]'
 expect_code 'ls with an unknown state' 64 'agency-queue ls -s finished'
+check 'ls on a terminal' 'script -qec "agency-queue ls -s dead" /dev/null'
+ok_if 'is a table with a header' \
+    'grep -q "^ *ID  STATE " out && grep -Eq "^ +2  dead +no +default +2/2 " out'
+check 'ls --json on a terminal' 'script -qec "agency-queue ls --json -s dead" /dev/null'
+ok_if 'is NDJSON' 'grep -q "^{\"kind\":\"agency.job\"" out'
 
 check 'show' 'agency-queue show 2'
 ok_if 'has the attempts, each with its exit and log' \

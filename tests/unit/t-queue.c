@@ -24,6 +24,7 @@ add(const char *type, int64_t priority, int64_t run_at, const char *key,
 	j.priority = priority;
 	j.run_at = run_at;
 	j.max_attempts = 2;
+	j.timeout = -1;
 	j.unique_key = key;
 	j.after = after;
 	j.nafter = nafter;
