@@ -261,7 +261,7 @@ complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -s 'p' -l 'prior
 complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -l 'progress' -x -a 'auto json none' -d 'progress on stderr: a bar on a terminal, NDJSON, or none'
 complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -s 'Q' -l 'queue' -x -d 'the queue to put it in (default: default)'
 complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -s 'q' -l 'quiet' -d 'print errors only'
-complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -s 't' -l 'timeout' -x -d 'stop an attempt after duration (default as configured)'
+complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -s 't' -l 'timeout' -x -d 'stop an attempt after duration, 0 for never (default as configured)'
 complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -s 'u' -l 'unique' -x -d 'if a live job holds key, return that job instead'
 complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -s 'v' -l 'verbose' -d 'say more (repeat for debug and trace)'
 complete -c agency-queue -n '__fish_agency_queue_at \'submit\'' -l 'version' -d 'show the version and exit'
