@@ -2,7 +2,7 @@
 # agency-queue submit: jobs, input, times, unique keys, dependencies,
 # pipelines and batches, and the errors a user can make.
 . "${0%/*}/../lib.sh"
-plan 51
+plan 52
 
 plugin echo <<'EOF'
 #!/bin/sh
@@ -65,6 +65,13 @@ id=$(json_get out 'd["id"]')
 check 'the same key again' 'agency-queue submit -n -u daily-report echo other'
 ok_if 'returns the job that holds it' \
     '[ "$(json_get out "[d[\"id\"], d[\"existing\"], d[\"args\"]]")" = "[$id, true, []]" ]'
+
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	agency-queue submit -n -u race echo $i >/dev/null 2>>race.err &
+done
+wait
+ok_if 'ten submits racing with one unique key make one job' \
+    '[ "$(agency-queue ls | grep -c "\"unique_key\":\"race\"")" -eq 1 ] && [ ! -s race.err ]'
 
 check '--after waits for a job' "agency-queue submit -n --after $id echo"
 ok_if 'it says what it waits for' \
