@@ -6,9 +6,15 @@
  *					then N through a raw SQLite loop
  *					doing the reference recipe on the
  *					same table: cycles per second, both
- *	storebench backlog DB B M	mean claim + complete time over M
- *					cycles with B jobs queued (one is
- *					added after each cycle, untimed)
+ *	storebench backlog DB1 DB2 B1 B2 M R
+ *					claim + complete time with B1 jobs
+ *					queued in DB1 and B2 in DB2 (one is
+ *					added after each cycle, untimed, by
+ *					another connection, as a submitter
+ *					would): R rounds of M cycles on each,
+ *					alternating, so that a machine whose
+ *					load drifts hurts both alike; prints
+ *					the median of the rounds' means
  *
  * DB is a fresh file; the store's own schema is used for both sides.
  * The raw loop is ../shared/reference/queue.md section 3b: BEGIN
@@ -37,6 +43,8 @@ static const char RAW_ADD[] =
 	"INSERT INTO jobs (type, args, queue, state, priority, run_at,"
 	" ready_at, max_attempts, created_at, updated_at)"
 	" VALUES ('noop', '[]', 'default', 'queued', 0, ?1, ?1, 3, ?1, ?1)";
+
+#define USAGE "storebench cycles DB N | backlog DB1 DB2 B1 B2 M R"
 
 static void
 die(const char *what, const char *why)
@@ -82,6 +90,8 @@ fill(sqlite3 *db, int64_t n)
 	}
 	sqlite3_finalize(s);
 	exec(db, "COMMIT");
+	/* Move the filling out of the WAL now, not during the timing. */
+	exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 /* One claim + complete through lib/store. */
@@ -154,24 +164,81 @@ seconds(int64_t t0)
 	return (double)(us() - t0) / 1e6;
 }
 
+static int
+cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Mean claim + complete time of m cycles, in us; keeps the backlog. */
+static double
+round_us(struct agency *ag, struct store *st, sqlite3 *db, int64_t m)
+{
+	sqlite3_stmt *add;
+	int64_t i, t, total = 0;
+
+	sqlite3_prepare_v2(db, RAW_ADD, -1, &add, NULL);
+	for (i = 0; i < m; i++) {
+		t = us();
+		ours(ag, st);
+		total += us() - t;
+		sqlite3_bind_int64(add, 1, ag_now_ms() - 1000);
+		if (sqlite3_step(add) != SQLITE_DONE)
+			die("insert", sqlite3_errmsg(db));
+		sqlite3_reset(add);
+	}
+	sqlite3_finalize(add);
+	return (double)total / (double)m;
+}
+
+static void
+backlog(struct agency *ag, struct store *st1, sqlite3 *db1, const char *p2,
+    int64_t b1, int64_t b2, int64_t m, int64_t r)
+{
+	struct store *st2;
+	sqlite3 *db2;
+	double *v1 = calloc((size_t)r, sizeof(double));
+	double *v2 = calloc((size_t)r, sizeof(double));
+	int64_t i;
+
+	if (store_open(ag, p2, &st2) != AG_OK)
+		die(p2, ag->err);
+	db2 = raw_open(p2);
+	fill(db1, b1);
+	fill(db2, b2);
+	for (i = 0; i < r; i++) {
+		v1[i] = round_us(ag, st1, db1, m);
+		v2[i] = round_us(ag, st2, db2, m);
+	}
+	qsort(v1, (size_t)r, sizeof(double), cmp);
+	qsort(v2, (size_t)r, sizeof(double), cmp);
+	printf("latency_us %.1f %.1f\n", v1[r / 2], v2[r / 2]);
+	sqlite3_close(db2);
+	store_close(st2);
+	free(v1);
+	free(v2);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct agency ag;
 	struct store *st;
 	sqlite3 *db;
-	sqlite3_stmt *claim, *done, *add;
-	int64_t n, m, i, t0, t, total = 0;
+	sqlite3_stmt *claim, *done;
+	int64_t n, i, t0;
 	double a, b;
 
 	if (argc < 4)
-		die("usage", "storebench cycles DB N | backlog DB B M");
+		die("usage", USAGE);
 	ag_init(&ag, 1, argv);
 	if (store_open(&ag, argv[2], &st) != AG_OK)
 		die(argv[2], ag.err);
 	db = raw_open(argv[2]);
-	n = atoll(argv[3]);
 	if (strcmp(argv[1], "cycles") == 0) {
+		n = atoll(argv[3]);
 		fill(db, 2 * n);
 		t0 = us();
 		for (i = 0; i < n; i++)
@@ -186,22 +253,11 @@ main(int argc, char *argv[])
 		sqlite3_finalize(claim);
 		sqlite3_finalize(done);
 		printf("store %.0f raw %.0f\n", (double)n / a, (double)n / b);
-	} else if (argc == 5 && strcmp(argv[1], "backlog") == 0) {
-		m = atoll(argv[4]);
-		fill(db, n);
-		sqlite3_prepare_v2(db, RAW_ADD, -1, &add, NULL);
-		for (i = 0; i < m; i++) {
-			t = us();
-			ours(&ag, st);
-			total += us() - t;
-			sqlite3_bind_int64(add, 1, ag_now_ms() - 1000);
-			sqlite3_step(add);
-			sqlite3_reset(add);
-		}
-		sqlite3_finalize(add);
-		printf("latency_us %.1f\n", (double)total / (double)m);
+	} else if (argc == 8 && strcmp(argv[1], "backlog") == 0) {
+		backlog(&ag, st, db, argv[3], atoll(argv[4]), atoll(argv[5]),
+		    atoll(argv[6]), atoll(argv[7]));
 	} else {
-		die("usage", "storebench cycles DB N | backlog DB B M");
+		die("usage", USAGE);
 	}
 	sqlite3_close(db);
 	store_close(st);
