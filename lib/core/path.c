@@ -141,32 +141,31 @@ ag_write_file(struct agency *ag, const char *path, const void *data,
 int
 ag_mkdirs(struct agency *ag, const char *dir, mode_t mode)
 {
-	char *p, *s, c;
-	int rc = AG_OK;
+	char *parent, *slash;
+	int rc;
 
-	/* Most folders have their parents already: one call then. */
-	if (mkdir(dir, mode) == 0)
+	/*
+	 * From the leaf up: a folder whose parent exists takes one call,
+	 * and each missing level one more (the queue makes two levels for
+	 * every job).
+	 */
+	if (mkdir(dir, mode) == 0 || (errno == EEXIST && isdir(dir)))
 		return AG_OK;
-	if (errno == EEXIST && isdir(dir))
-		return AG_OK;
-	p = xstrdup(dir);
-	for (s = p + 1; rc == AG_OK; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		c = *s;
-		*s = '\0';
-		if (mkdir(p, mode) == -1 && errno != EEXIST)
-			rc = ag_fail(ag, errno == EACCES ? AG_NOPERM :
-			    AG_CANTCREAT, "cannot create folder '%s':", p);
-		else if (!isdir(p))
-			rc = ag_fail(ag, AG_CANTCREAT, "cannot create folder "
-			    "'%s': a file is in the way", p);
-		*s = c;
-		if (c == '\0')
-			break;
+	if (errno == ENOENT && (slash = strrchr(dir, '/')) != NULL &&
+	    slash != dir) {
+		parent = xstrndup(dir, (size_t)(slash - dir));
+		rc = ag_mkdirs(ag, parent, mode);
+		free(parent);
+		if (rc != AG_OK)
+			return rc;
+		if (mkdir(dir, mode) == 0 || (errno == EEXIST && isdir(dir)))
+			return AG_OK;
 	}
-	free(p);
-	return rc;
+	if (errno == EEXIST)
+		return ag_fail(ag, AG_CANTCREAT, "cannot create folder '%s': "
+		    "a file is in the way", dir);
+	return ag_fail(ag, errno == EACCES ? AG_NOPERM : AG_CANTCREAT,
+	    "cannot create folder '%s':", dir);
 }
 
 int
