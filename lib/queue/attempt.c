@@ -41,13 +41,12 @@ attempt_free(struct attempt *a)
 }
 
 static char **
-child_argv(struct agency *ag, const char *path, const struct job *j)
+child_argv(const char *path, const struct job *j)
 {
 	cJSON *args = cJSON_Parse(j->args), *a;
 	char **argv;
 	size_t n = 1;
 
-	(void)ag;
 	argv = xcalloc((size_t)cJSON_GetArraySize(args) + 2, sizeof(*argv));
 	argv[0] = xstrdup(path);
 	cJSON_ArrayForEach(a, args)
@@ -112,14 +111,13 @@ timeout_of(struct agency *ag, const struct job *j)
 
 int
 attempt_start(struct agency *ag, struct store *st, struct job *job,
-    const char *runner, struct attempt **out)
+    struct attempt **out)
 {
 	struct attempt *a = xcalloc(1, sizeof(*a));
 	struct proc_opts o;
 	char **argv = NULL, **env = NULL, *tool = NULL, *work = NULL;
 	int logfd = -1, rc;
 
-	(void)runner;
 	a->job = job;
 	a->dir = queue_job_dir(ag, job->id);
 	a->log = xasprintf("%s/%lld.log", a->dir, (long long)job->attempt);
@@ -138,7 +136,7 @@ attempt_start(struct agency *ag, struct store *st, struct job *job,
 		rc = ag_fail(ag, AG_CANTCREAT, "cannot create '%s':", a->log);
 		goto fail;
 	}
-	argv = child_argv(ag, tool, job);
+	argv = child_argv(tool, job);
 	env = child_env(ag, job, work);
 	proc_opts_init(&o, argv);
 	o.envp = env;

@@ -108,7 +108,8 @@ queue_parse_pipeline(struct agency *ag, const char *text,
 		}
 	}
 	if (rc == AG_OK && q != 0)
-		rc = ag_fail(ag, AG_USAGE, "pipeline: unterminated %c quote", q);
+		rc = ag_fail(ag, AG_USAGE, "pipeline: unterminated %c quote",
+		    q);
 	if (rc == AG_OK) {
 		push_word(&cur, &w, &inword);
 		rc = push_stage(ag, &v, &nv, &cur, nv);

@@ -25,7 +25,8 @@ queue_dir(struct agency *ag)
 		path = store_path(st);
 		slash = strrchr(path, '/');
 		if (slash != NULL && strcmp(path, ":memory:") != 0)
-			return xasprintf("%.*s/jobs", (int)(slash - path), path);
+			return xasprintf("%.*s/jobs", (int)(slash - path),
+			    path);
 		if (slash == NULL && strcmp(path, ":memory:") != 0)
 			return xstrdup("jobs");
 	}

@@ -63,7 +63,7 @@ struct queue_submit {
 	int64_t priority;
 	int64_t run_at;			/* ms; 0: now */
 	int64_t max_attempts;		/* 0: queue.max_attempts */
-	double timeout;			/* seconds; 0: none; < 0: as configured */
+	double timeout;			/* seconds; 0: none; < 0: config */
 	const int64_t *after;		/* the first stage waits for these */
 	size_t nafter;
 	int64_t input_from;		/* first stage's input: this job's

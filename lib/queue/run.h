@@ -27,7 +27,7 @@ struct attempt {
  * attempt with attempt_fail().
  */
 int attempt_start(struct agency *ag, struct store *st, struct job *job,
-    const char *runner, struct attempt **out);
+    struct attempt **out);
 /* Record a child that could not be started as a failed attempt. */
 int attempt_fail(struct agency *ag, struct store *st, struct job *job,
     const char *why, int *failed);

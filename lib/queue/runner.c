@@ -53,7 +53,7 @@ struct runner {
 	char host[256], id[320];
 	int64_t lease_ms, beat_ms, poll_ms, grace_ms;
 	int64_t start, next_beat, next_reap, next_claim, stop_at;
-	int64_t claimed, ran, failures;
+	int64_t claimed, failures;
 	int stopping, aborted, idle, spent, rc;
 	char err[sizeof(((struct agency *)0)->err)];
 };
@@ -212,8 +212,7 @@ fill(struct runner *r)
 		}
 		r->idle = 0;
 		r->claimed++;
-		r->ran++;
-		if (attempt_start(r->ag, r->st, job, r->id, &a) != AG_OK) {
+		if (attempt_start(r->ag, r->st, job, &a) != AG_OK) {
 			char *why = xstrdup(r->ag->err);
 
 			ag_clear_error(r->ag);
@@ -247,7 +246,7 @@ collect(struct runner *r)
 			trouble(r, rc);
 		r->run[i] = r->run[--r->n];
 		r->procs[i] = r->procs[r->n];
-		r->next_claim = 0;	/* a slot is free; jobs may wait on it */
+		r->next_claim = 0;	/* a slot is free; a job may be ready */
 	}
 }
 
@@ -384,7 +383,8 @@ loop(struct runner *r)
 			r->next_beat = mono + r->beat_ms;
 		}
 		if (mono >= r->next_reap) {
-			if ((rc = lease_reap(r->ag, r->st, r->host, r->id)) != AG_OK) {
+			rc = lease_reap(r->ag, r->st, r->host, r->id);
+			if (rc != AG_OK) {
 				ag_warn(r->ag, "%s", r->ag->err);
 				ag_clear_error(r->ag);
 			}
@@ -427,7 +427,7 @@ queue_run(struct agency *ag, const struct queue_runner *o)
 	sigaction(SIGHUP, &old_hup, NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
-	ag_info(ag, "%lld jobs run, %lld attempts failed", (long long)r.ran,
+	ag_info(ag, "%lld jobs run, %lld attempts failed", (long long)r.claimed,
 	    (long long)r.failures);
 	if (rc == AG_OK && r.rc != AG_OK)
 		rc = ag_fail(ag, r.rc, "%s", r.err);

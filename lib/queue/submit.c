@@ -35,8 +35,8 @@ read_input(struct agency *ag, const struct queue_submit *s, char **out)
 		goto out;
 	if (b.len == strspn(buf_str(&b), " \t\r\n")) {
 		if (s->input_file != NULL)
-			rc = ag_fail(ag, AG_DATAERR, "%s: empty input, expected "
-			    "a document", ag_doc_name(path));
+			rc = ag_fail(ag, AG_DATAERR, "%s: empty input, "
+			    "expected a document", ag_doc_name(path));
 		goto out;
 	}
 	if ((rc = ag_json_check(ag, ag_doc_name(path), b.data, b.len)) == AG_OK)

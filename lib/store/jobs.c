@@ -68,7 +68,8 @@ static const char SQL_CANCEL[] =
 static const char SQL_CASCADE[] =
 	"WITH RECURSIVE down(id) AS ("
 	"  SELECT job_id FROM job_deps WHERE after_id = ?1"
-	"  UNION SELECT d.job_id FROM job_deps d JOIN down ON d.after_id = down.id)"
+	"  UNION SELECT d.job_id FROM job_deps d"
+	"  JOIN down ON d.after_id = down.id)"
 	" UPDATE jobs SET state = 'cancelled', cancelled_by = ?1, error = ?2,"
 	" finished_at = ?3, updated_at = ?3"
 	" WHERE id IN (SELECT id FROM down) AND state IN ('queued','failed')";
@@ -156,7 +157,8 @@ check_deps(struct agency *ag, struct store *st, const struct job_new *j,
 		if (*blocker == 0 && (strcmp(state, "dead") == 0 ||
 		    strcmp(state, "cancelled") == 0)) {
 			*blocker = j->after[i];
-			*why = strcmp(state, "dead") == 0 ? "dead" : "cancelled";
+			*why = strcmp(state, "dead") == 0 ? "dead" :
+			    "cancelled";
 		}
 		sqlite3_reset(s);
 	}

@@ -126,10 +126,10 @@ struct job_new {
 	int64_t priority;
 	int64_t run_at;
 	int64_t max_attempts;
-	double timeout;			/* seconds; 0: none; < 0: as configured */
+	double timeout;			/* seconds; 0: none; < 0: config */
 	const int64_t *after;		/* jobs that must be done first */
 	size_t nafter;
-	int64_t input_from;		/* 0, or the job whose result is input */
+	int64_t input_from;		/* 0, or the job whose result it takes */
 };
 
 /*
