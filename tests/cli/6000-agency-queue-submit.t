@@ -43,7 +43,7 @@ ok_if 'are in the document' \
       "[7, \"slow\", 5, 90, \"2030-01-02T02:04:05Z\"]" ]'
 check '--in is relative to now' 'agency-queue submit -n --in 2h echo'
 ok_if 'and lands in the future' \
-    'python3 -c "import json,sys,datetime as t
+    '"$PY" -c "import json,sys,datetime as t
 d=json.load(open(\"out\"))
 r=t.datetime.fromisoformat(d[\"run_at\"].replace(\"Z\",\"+00:00\"))
 n=t.datetime.now(t.timezone.utc)
@@ -89,7 +89,7 @@ check 'a pipeline' \
     "agency-queue submit -n -u pipe1 -P 'echo --topic \"3 mistakes\" | echo -x | echo y'"
 ok_if 'is three chained jobs' '[ "$(wc -l <out)" -eq 3 ]'
 ok_if 'each taking the one before as input' \
-    'python3 -c "import json,sys
+    '"$PY" -c "import json,sys
 j=[json.loads(l) for l in open(\"out\")]
 assert j[0][\"args\"]==[\"--topic\",\"3 mistakes\"] and \"after\" not in j[0]
 assert j[1][\"after\"]==[j[0][\"id\"]] and j[1][\"input_from\"]==j[0][\"id\"]
@@ -109,7 +109,7 @@ check 'a batch: one pipeline per line' \
     "agency-queue submit -e topics -u 'topic:{}' -P 'echo --topic {} | echo'"
 ok_if 'blank lines are skipped' '[ "$(wc -l <out)" -eq 6 ]'
 ok_if '{} becomes the line, a JSON line the input' \
-    'python3 -c "import json
+    '"$PY" -c "import json
 j=[json.loads(l) for l in open(\"out\")]
 assert j[0][\"args\"]==[\"--topic\",\"sourdough\"] and j[0][\"unique_key\"]==\"topic:sourdough\"
 assert j[4][\"args\"]==[\"--topic\",\"rye bread\"]"'
@@ -124,6 +124,6 @@ ok_if 'and adds nothing: one transaction' \
     '[ "$(agency-queue ls | wc -l)" -eq $((n0 + 6)) ]'
 check 'a batch from stdin' 'seq 3 | agency-queue submit -e - echo {}'
 ok_if 'reads the lines' \
-    'python3 -c "import json
+    '"$PY" -c "import json
 assert [json.loads(l)[\"args\"] for l in open(\"out\")]==[[\"1\"],[\"2\"],[\"3\"]]"' 
 done_testing

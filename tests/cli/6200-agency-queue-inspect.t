@@ -53,7 +53,7 @@ ok_if 'is NDJSON' 'grep -q "^{\"kind\":\"agency.job\"" out'
 
 check 'show' 'agency-queue show 2'
 ok_if 'has the attempts, each with its exit and log' \
-    'python3 -c "import json
+    '"$PY" -c "import json
 d=json.load(open(\"out\"))
 assert [(r[\"n\"], r[\"outcome\"], r[\"exit_code\"]) for r in d[\"runs\"]] == [(1, \"failed\", 2), (2, \"failed\", 2)]
 assert all(r[\"log\"].endswith(\"/2/%d.log\" % r[\"n\"]) for r in d[\"runs\"])"'
@@ -101,7 +101,7 @@ wait $runner
 
 check 'stats' 'agency-queue stats'
 ok_if 'counts jobs by state, attempts, percentiles' \
-    'python3 -c "import json
+    '"$PY" -c "import json
 d=json.load(open(\"out\"))
 assert d[\"kind\"]==\"agency.queue.stats\"
 assert d[\"jobs\"]==dict(queued=0,running=0,done=3,failed=0,dead=1,cancelled=1), d[\"jobs\"]

@@ -60,7 +60,7 @@ ok_if 'a kill costs at most the two jobs it interrupted' \
     '[ "$twice" -le $((kills * 2)) ]'
 # A job delivered k times must have lost k - 1 attempts to kills.
 ok_if 'work delivered twice only where an attempt was lost to a kill' \
-    'python3 -c "import json,collections,subprocess
+    '"$PY" -c "import json,collections,subprocess
 c=collections.Counter(int(l) for l in open(\"delivered\"))
 bad=[]
 for j in [k for k,v in c.items() if v>1]:
