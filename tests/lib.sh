@@ -172,6 +172,22 @@ job_field() {
 	    json_get "$T/.job" "$2"
 }
 
+# gone PID...: every PID has ended: it is not there, or it is a zombie
+# that init has yet to reap.  A process killed a moment ago may still be
+# on its way out, so this waits for that a little (up to 5 s).
+gone() {
+	_i=0
+	for _p in "$@"; do
+		while kill -0 "$_p" 2>/dev/null &&
+		    ! grep -q ') Z ' "/proc/$_p/stat" 2>/dev/null; do
+			[ $_i -ge 100 ] && return 1
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+	done
+	return 0
+}
+
 # done_testing: exit non-zero if anything failed.
 done_testing() {
 	[ "$_failed" -eq 0 ]

@@ -58,7 +58,7 @@ ok_if 'saying it timed out' \
 check 'its log is kept' 'agency-queue logs 2'
 ok_if 'with its stderr' 'grep -q "^hang: timeout$" out && grep -q "timed out" out'
 ok_if 'its whole process group is gone' \
-    'set -- $(cat pids.timeout); ! kill -0 $1 2>/dev/null && ! kill -0 $2 2>/dev/null'
+    'gone $(cat pids.timeout)'
 
 ok_if 'exit 75: the job failed and will be retried' \
     '[ "$(job_field 3 "d[\"state\"] + \" \" + d[\"runs\"][0][\"outcome\"]")" = "failed tempfail" ]'
@@ -78,7 +78,7 @@ check 'its log is kept' 'agency-queue logs 4'
 ok_if 'with its stderr' \
     'grep -q "^hang: cancel$" out && grep -q "stopped: the job was cancelled" out'
 ok_if 'its whole process group is gone' \
-    'set -- $(cat pids.cancel); ! kill -0 $1 2>/dev/null && ! kill -0 $2 2>/dev/null'
+    'gone $(cat pids.cancel)'
 ok_if 'the runner never said the store was locked' \
     '! grep -Eqi "locked|busy for" runner.err'
 done_testing
