@@ -1,12 +1,16 @@
 /*
- * storebench - what the queue's store costs, next to raw SQLite.
+ * bench - what the queue's store costs, next to raw SQLite; and what
+ * starting a process costs, the floor of a job.
  *
- *	storebench cycles DB N		claim + complete N jobs through
+ *	bench spawn N			posix_spawn /bin/true N times through
+ *					lib/core/proc.c: CPU ms per spawn,
+ *					ours and the child's
+ *	bench cycles DB N		claim + complete N jobs through
  *					lib/store (jobs_claim, jobs_finish),
  *					then N through a raw SQLite loop
  *					doing the reference recipe on the
  *					same table: cycles per second, both
- *	storebench backlog DB1 DB2 B1 B2 M R
+ *	bench backlog DB1 DB2 B1 B2 M R
  *					claim + complete time with B1 jobs
  *					queued in DB1 and B2 in DB2 (one is
  *					added after each cycle, untimed, by
@@ -21,6 +25,7 @@
  * IMMEDIATE, UPDATE ... WHERE id = (SELECT ... LIMIT 1) RETURNING,
  * COMMIT; then BEGIN IMMEDIATE, the fenced UPDATE to done, COMMIT.
  */
+#include <sys/resource.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +49,12 @@ static const char RAW_ADD[] =
 	" ready_at, max_attempts, created_at, updated_at)"
 	" VALUES ('noop', '[]', 'default', 'queued', 0, ?1, ?1, 3, ?1, ?1)";
 
-#define USAGE "storebench cycles DB N | backlog DB1 DB2 B1 B2 M R"
+#define USAGE "bench spawn N | cycles DB N | backlog DB1 DB2 B1 B2 M R"
 
 static void
 die(const char *what, const char *why)
 {
-	fprintf(stderr, "storebench: %s: %s\n", what, why);
+	fprintf(stderr, "bench: %s: %s\n", what, why);
 	exit(1);
 }
 
@@ -221,6 +226,34 @@ backlog(struct agency *ag, struct store *st1, sqlite3 *db1, const char *p2,
 	free(v2);
 }
 
+static double
+ms(const struct timeval *u, const struct timeval *s)
+{
+	return (double)(u->tv_sec + s->tv_sec) * 1e3 +
+	    (double)(u->tv_usec + s->tv_usec) / 1e3;
+}
+
+static void
+spawn(struct agency *ag, int64_t n)
+{
+	char *argv[] = { "/bin/true", NULL };
+	struct proc_opts o;
+	struct proc_result r;
+	struct rusage self, kids;
+	int64_t i;
+
+	for (i = 0; i < n; i++) {
+		proc_opts_init(&o, argv);
+		if (proc_run(ag, &o, &r) != AG_OK)
+			die("spawn", ag->err);
+		proc_result_release(&r);
+	}
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	printf("spawn_ms %.2f %.2f\n", ms(&self.ru_utime, &self.ru_stime) /
+	    (double)n, ms(&kids.ru_utime, &kids.ru_stime) / (double)n);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -231,9 +264,14 @@ main(int argc, char *argv[])
 	int64_t n, i, t0;
 	double a, b;
 
+	ag_init(&ag, 1, argv);
+	if (argc == 3 && strcmp(argv[1], "spawn") == 0) {
+		spawn(&ag, atoll(argv[2]));
+		ag_release(&ag);
+		return 0;
+	}
 	if (argc < 4)
 		die("usage", USAGE);
-	ag_init(&ag, 1, argv);
 	if (store_open(&ag, argv[2], &st) != AG_OK)
 		die(argv[2], ag.err);
 	db = raw_open(argv[2]);
