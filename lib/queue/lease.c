@@ -14,9 +14,11 @@
  * pipe has no reader any more: the result they print kills them with
  * SIGPIPE, and no one would record it), but a long render would burn on
  * for nothing.  The attempt row keeps the child's pid and its start
- * time, so a runner on the same host that reaps the attempt kills that
- * group, and only if the pid still names the same process (the start
- * time matches), never a stranger that reused the number.
+ * time (written just after the spawn: a runner killed in that instant
+ * leaves no pid, and its orphan lives until it prints its result), so a
+ * runner on the same host that reaps the attempt kills that group, and
+ * only if the pid still names the same process (the start time
+ * matches), never a stranger that reused the number.
  */
 #include <errno.h>
 #include <signal.h>

@@ -79,11 +79,23 @@ ok_if 'its jobs go back to the queue' \
 ok_if 'and their children are gone' \
     'gone "$(cat started.c)" "$(cat started.d)"'
 
+# pid_recorded JOB: until the runner has recorded the child of the job's
+# last attempt (it does so just after starting it).
+pid_recorded() {
+	_i=0
+	while [ -z "$(sqlite3 data/agency/agency.db "SELECT pid FROM job_attempts
+	    WHERE job_id = $1 ORDER BY n DESC LIMIT 1")" ] && [ $_i -lt 600 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
 agency-queue cancel 4 >/dev/null
 rm -f started.c
 agency-queue run --once --lease 1 >run.out 2>run.err &
 w=$!
 wait_for started.c
+pid_recorded 3
 kill -9 $w
 wait $w 2>/dev/null
 child=$(cat started.c)

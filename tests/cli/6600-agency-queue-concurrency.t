@@ -33,7 +33,7 @@ wait $r2
 rc2=$?
 # work keeps going until the queue is empty; then SIGTERM stops it.
 i=0
-while [ $i -lt 600 ] && [ -n "$(agency-queue ls -s queued,running -n 1)" ]; do
+while [ $i -lt 3000 ] && [ -n "$(agency-queue ls -s queued,running -n 1)" ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
