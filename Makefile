@@ -122,7 +122,8 @@ lint:
 
 analyze:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Ilib \
-	    --suppress=missingIncludeSystem lib cmd
+	    --suppress=missingIncludeSystem --library=tests/cppcheck.cfg \
+	    lib cmd
 
 clean:
 	rm -f $(LIBOBJ) $(LIBOBJ:.o=.d) $(LIB) $(BIN) cmd/*.o cmd/*.d \

@@ -2,14 +2,11 @@
  * agency - the front: "agency X ARGS..." runs agency-X, git-style.
  *
  * Tools are looked for beside this executable, then in plugins.path,
- * then on PATH; any executable called agency-NAME is a tool, which is
- * how plugins work.  "agency config" is built in.
+ * then on PATH (lib/core/tools.c); any executable called agency-NAME is
+ * a tool, which is how plugins work.  "agency config" is built in.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agency.h"
@@ -29,110 +26,6 @@ static const struct {
 	{ "script", "write a short-video script with an LLM" },
 	{ "upload", "publish to platforms, resumable, never twice" },
 };
-
-static char **found;
-static size_t nfound;
-static char **dirs;
-static size_t ndirs;
-
-static void
-add_dir(const char *d)
-{
-	if (d == NULL || *d == '\0')
-		return;
-	dirs = xreallocarray(dirs, ndirs + 1, sizeof(*dirs));
-	dirs[ndirs++] = xstrdup(d);
-}
-
-static void
-add_path_list(const char *list)
-{
-	char *copy, *p, *colon;
-
-	if (list == NULL)
-		return;
-	copy = xstrdup(list);
-	for (p = copy; p != NULL; p = colon) {
-		if ((colon = strchr(p, ':')) != NULL)
-			*colon++ = '\0';
-		add_dir(p);
-	}
-	free(copy);
-}
-
-/* Where tools come from, in order: our folder, plugins.path, PATH. */
-static void
-search_dirs(struct agency *ag)
-{
-	char *exe = ag_exe_dir();
-
-	add_dir(exe);
-	free(exe);
-	add_path_list(config_str(ag, "plugins.path"));
-	add_path_list(getenv("PATH"));
-}
-
-static int
-executable(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    access(path, X_OK) == 0;
-}
-
-static char *
-find_tool(const char *name)
-{
-	char *p;
-	size_t i;
-
-	for (i = 0; i < ndirs; i++) {
-		p = xasprintf("%s/agency-%s", dirs[i], name);
-		if (executable(p))
-			return p;
-		free(p);
-	}
-	return NULL;
-}
-
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-scan_tools(void)
-{
-	struct dirent *de;
-	char *p;
-	size_t i, j;
-	DIR *d;
-
-	for (i = 0; i < ndirs; i++) {
-		if ((d = opendir(dirs[i])) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, "agency-", 7) != 0 ||
-			    de->d_name[7] == '\0')
-				continue;
-			p = xasprintf("%s/%s", dirs[i], de->d_name);
-			for (j = 0; j < nfound; j++)
-				if (strcmp(found[j], de->d_name + 7) == 0)
-					break;
-			if (j == nfound && executable(p)) {
-				found = xreallocarray(found, nfound + 1,
-				    sizeof(*found));
-				found[nfound++] = xstrdup(de->d_name + 7);
-			}
-			free(p);
-		}
-		closedir(d);
-	}
-	if (nfound > 1)
-		qsort(found, nfound, sizeof(*found), cmpstr);
-}
 
 static const char *
 summary_of(const char *name)
@@ -167,7 +60,7 @@ export_context(struct agency *ag)
 static int
 run_tool(struct agency *ag, int argc, char **argv)
 {
-	char *path = find_tool(argv[0]);
+	char *path = ag_tool_find(ag, argv[0]);
 
 	(void)argc;
 	if (path == NULL)
@@ -288,12 +181,12 @@ main(int argc, char *argv[])
 {
 	struct agency ag;
 	struct ag_command *cmds;
-	size_t i, n;
+	char **found;
+	size_t i, n, nfound;
 	int rc;
 
 	ag_init(&ag, argc, argv);
-	search_dirs(&ag);
-	scan_tools();
+	ag_tool_list(&ag, &found, &nfound);
 	cmds = xcalloc(nfound + 2, sizeof(*cmds));
 	cmds[0].name = "config";
 	cmds[0].fn = config_cmd;
@@ -305,12 +198,7 @@ main(int argc, char *argv[])
 	}
 	rc = ag_run_command(&ag, argc, argv, no_options,
 	    "[options] COMMAND [ARG...]", cmds);
-	for (i = 0; i < nfound; i++)
-		free(found[i]);
-	for (i = 0; i < ndirs; i++)
-		free(dirs[i]);
-	free(found);
-	free(dirs);
+	ag_tool_list_free(found, nfound);
 	free(cmds);
 	return ag_finish(&ag, rc);
 }

@@ -74,6 +74,7 @@ struct agency {
 #include "core/json.h"
 #include "core/atomic.h"
 #include "core/proc.h"
+#include "core/tools.h"
 #include "core/time.h"
 #include "core/progress.h"
 #include "core/redact.h"
@@ -85,6 +86,7 @@ struct agency {
 #include "media/loudness.h"
 #include "media/audiofile.h"
 #include "music/music.h"
+#include "queue/queue.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

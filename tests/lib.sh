@@ -119,9 +119,15 @@ grep_out() {
 	    sed -n '1,10s/^/#   stdout: /p' out; }
 }
 
+# PY: the system's python3 when there is one (the tests use the standard
+# library only); a version manager's shim first in PATH costs half a
+# second a call.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
 # json_get FILE EXPR: print a value of a JSON document (python3).
 json_get() {
-	python3 -c 'import json,sys
+	"$PY" -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 v=eval(sys.argv[2], {"d": d})
 print(json.dumps(v) if isinstance(v,(dict,list)) else v)' "$1" "$2"
@@ -145,6 +151,41 @@ start_server() {
 	    cat "$T/server.log" | sed 's/^/#   /'; exit 1; }
 	SERVER_URL="http://127.0.0.1:$(cat "$T/port")"
 	export SERVER_URL
+}
+
+# plugin NAME: the script on stdin becomes the tool agency-NAME, in
+# $T/bin, which goes on PATH (a plugin, or a job type for the queue).
+plugin() {
+	mkdir -p "$T/bin"
+	cat >"$T/bin/agency-$1"
+	chmod +x "$T/bin/agency-$1"
+	case ":$PATH:" in
+	*":$T/bin:"*) ;;
+	*) PATH=$PATH:$T/bin; export PATH ;;
+	esac
+}
+
+# job_field ID EXPR: a value of the job document (agency-queue show ID),
+# EXPR in terms of d as for json_get: job_field 3 'd["state"]'.
+job_field() {
+	agency-queue show "$1" >"$T/.job" 2>/dev/null &&
+	    json_get "$T/.job" "$2"
+}
+
+# gone PID...: every PID has ended: it is not there, or it is a zombie
+# that init has yet to reap.  A process killed a moment ago may still be
+# on its way out, so this waits for that a little (up to 5 s).
+gone() {
+	_i=0
+	for _p in "$@"; do
+		while kill -0 "$_p" 2>/dev/null &&
+		    ! grep -q ') Z ' "/proc/$_p/stat" 2>/dev/null; do
+			[ $_i -ge 100 ] && return 1
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+	done
+	return 0
 }
 
 # done_testing: exit non-zero if anything failed.

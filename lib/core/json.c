@@ -77,6 +77,37 @@ ag_json_parse(struct agency *ag, const char *name, const char *text,
 }
 
 int
+ag_json_check(struct agency *ag, const char *name, const char *text,
+    size_t len)
+{
+	const char *p = text, *end = text + len, *stop;
+	cJSON *v;
+	int k = 0, line = 1;
+
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\n'))
+			p++;
+		if (p >= end && k > 0)
+			return AG_OK;
+		if (p >= end)
+			return ag_json_parse(ag, name, text, len, &v);
+		v = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &stop, 0);
+		if (v == NULL) {
+			if (k == 0)
+				return ag_json_parse(ag, name, text, len, &v);
+			for (stop = text; stop < p; stop++)
+				line += *stop == '\n';
+			return ag_fail(ag, AG_DATAERR, "%s:%d: invalid JSON "
+			    "after document %d", name, line, k);
+		}
+		cJSON_Delete(v);
+		k++;
+		p = stop;
+	}
+}
+
+int
 ag_doc_check(struct agency *ag, const char *name, const cJSON *doc,
     const char *kinds)
 {

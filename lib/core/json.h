@@ -35,6 +35,13 @@ int ag_doc_read(struct agency *ag, const char *path, const char *kinds,
 /* Parse text named name; errors give name:line:column. */
 int ag_json_parse(struct agency *ag, const char *name, const char *text,
     size_t len, cJSON **out);
+/*
+ * ag_json_check() - is text one or more JSON values, one after another
+ * (a document, or NDJSON)?  Errors name name:line:column for the first
+ * value, name:line after that.  Blank text is not JSON.
+ */
+int ag_json_check(struct agency *ag, const char *name, const char *text,
+    size_t len);
 /* Check kind and version of a parsed document. */
 int ag_doc_check(struct agency *ag, const char *name, const cJSON *doc,
     const char *kinds);

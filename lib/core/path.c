@@ -1,6 +1,7 @@
-/* path.c - XDG folders, the data folder, whole-file reads, mkdir -p. */
+/* path.c - XDG folders, the data folder, whole-file reads, mkdir -p, rm -r. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,26 +141,31 @@ ag_write_file(struct agency *ag, const char *path, const void *data,
 int
 ag_mkdirs(struct agency *ag, const char *dir, mode_t mode)
 {
-	char *p = xstrdup(dir), *s, c;
-	int rc = AG_OK;
+	char *parent, *slash;
+	int rc;
 
-	for (s = p + 1; rc == AG_OK; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		c = *s;
-		*s = '\0';
-		if (mkdir(p, mode) == -1 && errno != EEXIST)
-			rc = ag_fail(ag, errno == EACCES ? AG_NOPERM :
-			    AG_CANTCREAT, "cannot create folder '%s':", p);
-		else if (!isdir(p))
-			rc = ag_fail(ag, AG_CANTCREAT, "cannot create folder "
-			    "'%s': a file is in the way", p);
-		*s = c;
-		if (c == '\0')
-			break;
+	/*
+	 * From the leaf up: a folder whose parent exists takes one call,
+	 * and each missing level one more (the queue makes two levels for
+	 * every job).
+	 */
+	if (mkdir(dir, mode) == 0 || (errno == EEXIST && isdir(dir)))
+		return AG_OK;
+	if (errno == ENOENT && (slash = strrchr(dir, '/')) != NULL &&
+	    slash != dir) {
+		parent = xstrndup(dir, (size_t)(slash - dir));
+		rc = ag_mkdirs(ag, parent, mode);
+		free(parent);
+		if (rc != AG_OK)
+			return rc;
+		if (mkdir(dir, mode) == 0 || (errno == EEXIST && isdir(dir)))
+			return AG_OK;
 	}
-	free(p);
-	return rc;
+	if (errno == EEXIST)
+		return ag_fail(ag, AG_CANTCREAT, "cannot create folder '%s': "
+		    "a file is in the way", dir);
+	return ag_fail(ag, errno == EACCES ? AG_NOPERM : AG_CANTCREAT,
+	    "cannot create folder '%s':", dir);
 }
 
 int
@@ -174,4 +180,33 @@ ag_mkdirs_for(struct agency *ag, const char *file, mode_t mode)
 	}
 	free(dir);
 	return rc;
+}
+
+static int
+remove_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
+ag_remove_tree(struct agency *ag, const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == -1)
+		return errno == ENOENT ? AG_OK : ag_fail(ag, AG_IOERR,
+		    "cannot remove '%s':", path);
+	if (!S_ISDIR(sb.st_mode))
+		return unlink(path) == 0 ? AG_OK : ag_fail(ag, AG_IOERR,
+		    "cannot remove '%s':", path);
+	/* Depth first, never following links out of the tree. */
+	if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) == -1)
+		return ag_fail(ag, errno == EACCES ? AG_NOPERM : AG_IOERR,
+		    "cannot remove '%s':", path);
+	return AG_OK;
 }

@@ -34,5 +34,7 @@ int ag_write_file(struct agency *ag, const char *path, const void *data,
 int ag_mkdirs(struct agency *ag, const char *dir, mode_t mode);
 /* mkdir -p the folder that will hold file. */
 int ag_mkdirs_for(struct agency *ag, const char *file, mode_t mode);
+/* rm -r path (a file or a folder); a path that does not exist is fine. */
+int ag_remove_tree(struct agency *ag, const char *path);
 
 #endif

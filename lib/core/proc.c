@@ -2,11 +2,14 @@
  * proc.c - posix_spawn, a poll loop, timeouts that kill the group.
  *
  * posix_spawn (CLONE_VFORK in glibc) costs the same whatever the size
- * of the parent, which matters for a long-running queue worker.  The
- * loop polls the child's stdin (while there is input left), stdout and
- * stderr, and wakes at least every tick_ms to call tick() and check the
- * deadline.  SIGPIPE is ignored while we feed stdin, so a child that
- * exits without reading is an EPIPE we note and move past.
+ * of the parent, which matters for a long-running queue worker.  A
+ * struct proc is one child: proc_poll() polls its stdin (while there is
+ * input left), stdout, stderr and a pidfd (readable at exit, so no
+ * SIGCHLD handler is needed and a finished child is noticed at once),
+ * for any number of children together.  proc_run() is the one-child
+ * loop on top, waking at least every tick_ms to call tick().  SIGPIPE
+ * is ignored while we feed stdin, so a child that exits without reading
+ * is an EPIPE we note and move past.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +18,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,104 +143,250 @@ drain(int *fd, struct buf *b, int *truncated)
 }
 
 static void
-feed(int *fd, const struct proc_opts *o, size_t *off)
+feed(int *fd, const char *input, size_t len, size_t *off)
 {
-	ssize_t n = write(*fd, o->input + *off, o->input_len - *off);
+	ssize_t n = write(*fd, input + *off, len - *off);
 
 	if (n > 0)
 		*off += (size_t)n;
-	if ((n == -1 && errno != EINTR && errno != EAGAIN) ||
-	    *off >= o->input_len)
+	if ((n == -1 && errno != EINTR && errno != EAGAIN) || *off >= len)
 		closefd(fd);		/* done, or EPIPE: the child stopped */
 }
 
-static void
-stop(struct proc_result *r, int64_t *kill_at, double grace)
+struct proc {
+	struct proc_result r;
+	int ours[3];
+	int pidfd;			/* readable when the child exits */
+	const char *input;		/* borrowed from the opts */
+	size_t input_len, off;
+	double kill_grace;
+	int64_t deadline, kill_at, exited_at;
+	int status, reaped;
+};
+
+int
+proc_start(struct agency *ag, const struct proc_opts *o, struct proc **out)
 {
-	kill(-r->pid, SIGTERM);
-	*kill_at = ag_mono_ms() + (int64_t)(grace * 1000);
+	struct proc *p = xcalloc(1, sizeof(*p));
+	size_t max = o->max_output ? o->max_output : 16u << 20;
+	int theirs[3], i, rc;
+
+	buf_init(&p->r.out, max);
+	buf_init(&p->r.err, max);
+	buf_addstr(&p->r.out, "");
+	buf_addstr(&p->r.err, "");
+	p->r.exit_code = -1;
+	p->pidfd = -1;
+	p->input = o->input;
+	p->input_len = o->input_len;
+	p->kill_grace = o->kill_grace;
+	if (make_pipes(o, p->ours, theirs) == -1) {
+		rc = ag_fail(ag, AG_OSERR, "cannot make pipes:");
+		for (i = 0; i < 3; i++)
+			closefd(&theirs[i]);
+		goto fail;
+	}
+	rc = spawn(ag, o, theirs, &p->r.pid);
+	for (i = 0; i < 3; i++)
+		closefd(&theirs[i]);
+	if (rc != AG_OK)
+		goto fail;
+	/* Without pidfds (before Linux 5.3) proc_poll wakes every 10 ms. */
+	p->pidfd = pidfd_open(p->r.pid, 0);
+	if (p->pidfd != -1)
+		fcntl(p->pidfd, F_SETFD, FD_CLOEXEC);
+	p->deadline = o->timeout > 0 ? ag_mono_ms() +
+	    (int64_t)(o->timeout * 1000) : 0;
+	*out = p;
+	return AG_OK;
+fail:
+	for (i = 0; i < 3; i++)
+		closefd(&p->ours[i]);
+	proc_result_release(&p->r);
+	free(p);
+	return rc;
+}
+
+static void
+stop(struct proc *p, double grace)
+{
+	kill(-p->r.pid, grace > 0 ? SIGTERM : SIGKILL);
+	p->kill_at = ag_mono_ms() + (int64_t)(grace * 1000);
+	if (p->kill_at == 0)
+		p->kill_at = 1;
+}
+
+void
+proc_stop(struct proc *p, double grace)
+{
+	if (p->reaped)
+		return;
+	p->r.cancelled = 1;
+	if (!p->kill_at || grace <= 0)
+		stop(p, grace);
+}
+
+int
+proc_finished(const struct proc *p)
+{
+	return p->reaped && p->ours[OUT] == -1 && p->ours[ERR] == -1;
+}
+
+pid_t
+proc_pid(const struct proc *p)
+{
+	return p->r.pid;
+}
+
+static void
+reaped(struct proc *p, int64_t now)
+{
+	p->reaped = 1;
+	p->exited_at = now;
+	closefd(&p->ours[IN]);
+	closefd(&p->pidfd);
+	if (WIFEXITED(p->status))
+		p->r.exit_code = WEXITSTATUS(p->status);
+	else if (WIFSIGNALED(p->status))
+		p->r.signal = WTERMSIG(p->status);
+}
+
+/* After the I/O: reap, time out, escalate to SIGKILL. */
+static void
+check(struct proc *p, int64_t now)
+{
+	if (!p->reaped && waitpid(p->r.pid, &p->status, WNOHANG) == p->r.pid)
+		reaped(p, now);
+	if (p->reaped) {
+		/* Descendants that keep the pipes open do not keep us. */
+		if (now - p->exited_at > 1000 && (p->ours[OUT] != -1 ||
+		    p->ours[ERR] != -1)) {
+			kill(-p->r.pid, SIGKILL);
+			closefd(&p->ours[OUT]);
+			closefd(&p->ours[ERR]);
+		}
+		return;
+	}
+	if (p->deadline && now >= p->deadline && !p->kill_at) {
+		p->r.timed_out = 1;
+		stop(p, p->kill_grace);
+	}
+	if (p->kill_at && now >= p->kill_at)
+		kill(-p->r.pid, SIGKILL);
+}
+
+/* How long proc_poll may sleep for this child, in ms; -1 for ever. */
+static int64_t
+patience(const struct proc *p, int64_t now)
+{
+	int64_t t = -1, until;
+
+	if (p->reaped)
+		return p->ours[OUT] != -1 || p->ours[ERR] != -1 ? 50 : -1;
+	if (p->pidfd == -1)
+		t = 10;
+	until = p->kill_at ? p->kill_at : p->deadline;
+	if (until) {
+		until = until > now ? until - now : 0;
+		if (t == -1 || until < t)
+			t = until;
+	}
+	return t;
+}
+
+int
+proc_poll(struct proc *const *v, size_t n, int wake_fd, int timeout_ms)
+{
+	struct pollfd *pf = xcalloc(4 * n + 1, sizeof(*pf));
+	int64_t now = ag_mono_ms(), t = timeout_ms, w;
+	size_t i, k;
+	int woken = 0, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 3; j++) {
+			pf[4 * i + j].fd = v[i]->ours[j];
+			pf[4 * i + j].events = j == IN ? POLLOUT : POLLIN;
+		}
+		pf[4 * i + 3].fd = v[i]->pidfd;
+		pf[4 * i + 3].events = POLLIN;
+		w = patience(v[i], now);
+		if (w != -1 && (t < 0 || w < t))
+			t = w;
+	}
+	pf[4 * n].fd = wake_fd;
+	pf[4 * n].events = POLLIN;
+	if (poll(pf, 4 * n + 1, t > INT32_MAX ? INT32_MAX : (int)t) > 0)
+		woken = wake_fd != -1 && (pf[4 * n].revents & POLLIN);
+	now = ag_mono_ms();
+	for (i = 0; i < n; i++) {
+		struct proc *p = v[i];
+
+		k = 4 * i;
+		if (p->ours[IN] != -1 && pf[k + IN].revents)
+			feed(&p->ours[IN], p->input, p->input_len, &p->off);
+		if (p->ours[OUT] != -1 && pf[k + OUT].revents)
+			drain(&p->ours[OUT], &p->r.out, &p->r.out_truncated);
+		if (p->ours[ERR] != -1 && pf[k + ERR].revents)
+			drain(&p->ours[ERR], &p->r.err, &p->r.err_truncated);
+		check(p, now);
+	}
+	free(pf);
+	return woken;
+}
+
+void
+proc_end(struct proc *p, struct proc_result *r)
+{
+	int i;
+
+	if (!p->reaped) {
+		kill(-p->r.pid, SIGKILL);
+		while (waitpid(p->r.pid, &p->status, 0) == -1 && errno == EINTR)
+			;
+		reaped(p, ag_mono_ms());
+	}
+	for (i = 0; i < 3; i++)
+		closefd(&p->ours[i]);
+	closefd(&p->pidfd);
+	*r = p->r;
+	free(p);
 }
 
 int
 proc_run(struct agency *ag, const struct proc_opts *o, struct proc_result *r)
 {
 	struct sigaction ign, oldpipe;
-	struct pollfd pf[3];
-	int ours[3], theirs[3], i, status = 0, rc, reaped = 0;
-	int64_t now, deadline, kill_at = 0, next_tick, exited_at = 0;
-	size_t off = 0, max = o->max_output ? o->max_output : 16u << 20;
+	struct proc *p;
+	int64_t now, next_tick;
+	int rc;
 
-	memset(r, 0, sizeof(*r));
-	buf_init(&r->out, max);
-	buf_init(&r->err, max);
-	buf_addstr(&r->out, "");
-	buf_addstr(&r->err, "");
-	r->exit_code = -1;
-	if (make_pipes(o, ours, theirs) == -1) {
-		rc = ag_fail(ag, AG_OSERR, "cannot make pipes:");
-		goto out;
-	}
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &oldpipe);
-	rc = spawn(ag, o, theirs, &r->pid);
-	for (i = 0; i < 3; i++)
-		closefd(&theirs[i]);
-	if (rc != AG_OK)
-		goto restore;
-	now = ag_mono_ms();
-	deadline = o->timeout > 0 ? now + (int64_t)(o->timeout * 1000) : 0;
-	next_tick = now + o->tick_ms;
-	while (!reaped || ours[OUT] != -1 || ours[ERR] != -1) {
-		for (i = 0; i < 3; i++) {
-			pf[i].fd = ours[i];
-			pf[i].events = i == IN ? POLLOUT : POLLIN;
-		}
-		poll(pf, 3, reaped ? 50 : (o->tick_ms < 200 ? o->tick_ms : 200));
-		if (ours[IN] != -1 && pf[IN].revents)
-			feed(&ours[IN], o, &off);
-		if (ours[OUT] != -1 && pf[OUT].revents)
-			drain(&ours[OUT], &r->out, &r->out_truncated);
-		if (ours[ERR] != -1 && pf[ERR].revents)
-			drain(&ours[ERR], &r->err, &r->err_truncated);
-		now = ag_mono_ms();
-		if (!reaped && waitpid(r->pid, &status, WNOHANG) == r->pid) {
-			reaped = 1;
-			exited_at = now;
-			closefd(&ours[IN]);
-		}
-		/* Descendants that keep the pipes open do not keep us. */
-		if (reaped && now - exited_at > 1000) {
-			kill(-r->pid, SIGKILL);
-			closefd(&ours[OUT]);
-			closefd(&ours[ERR]);
-		}
-		if (reaped)
+	if ((rc = proc_start(ag, o, &p)) != AG_OK) {
+		memset(r, 0, sizeof(*r));
+		buf_init(&r->out, 0);
+		buf_init(&r->err, 0);
+		buf_addstr(&r->out, "");
+		buf_addstr(&r->err, "");
+		r->exit_code = -1;
+		goto out;
+	}
+	next_tick = ag_mono_ms() + o->tick_ms;
+	while (!proc_finished(p)) {
+		proc_poll(&p, 1, -1, p->reaped ? 50 : o->tick_ms < 200 ?
+		    o->tick_ms : 200);
+		if (p->reaped || o->tick == NULL)
 			continue;
-		if (deadline && now >= deadline && !kill_at) {
-			r->timed_out = 1;
-			stop(r, &kill_at, o->kill_grace);
-		}
-		if (o->tick != NULL && now >= next_tick) {
+		now = ag_mono_ms();
+		if (now >= next_tick) {
 			next_tick = now + o->tick_ms;
-			if (o->tick(o->tick_arg, r->pid) && !kill_at) {
-				r->cancelled = 1;
-				stop(r, &kill_at, o->kill_grace);
-			}
+			if (o->tick(o->tick_arg, p->r.pid) && !p->kill_at)
+				proc_stop(p, p->kill_grace);
 		}
-		if (kill_at && now >= kill_at)
-			kill(-r->pid, SIGKILL);
 	}
-	if (WIFEXITED(status))
-		r->exit_code = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		r->signal = WTERMSIG(status);
-restore:
-	sigaction(SIGPIPE, &oldpipe, NULL);
+	proc_end(p, r);
 out:
-	for (i = 0; i < 3; i++) {
-		closefd(&ours[i]);
-		closefd(&theirs[i]);
-	}
+	sigaction(SIGPIPE, &oldpipe, NULL);
 	return rc;
 }

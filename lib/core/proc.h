@@ -13,6 +13,19 @@
  * exit status (that is in the result); an error means it could not be
  * started (AG_NOINPUT: no such program, AG_OSERR: spawn failed).
  * Release the result's buffers with proc_result_release().
+ *
+ * Many children at once (the queue runner) use the same machinery one
+ * step at a time:
+ *
+ *	proc_start(ag, &o, &p);		// o.input must live until proc_end
+ *	while (!proc_finished(p))
+ *		proc_poll(&p, 1, wake_fd, 1000);	// feeds, drains, reaps
+ *	proc_end(p, &r);			// the result; p is freed
+ *
+ * proc_poll() waits on every child's pipes (and on a pidfd, so an exit
+ * wakes it at once) plus one extra descriptor of the caller's, does the
+ * I/O, reaps, enforces timeouts, and returns.  The caller ignores
+ * SIGPIPE (proc_run does that itself).
  */
 #ifndef AG_PROC_H
 #define AG_PROC_H
@@ -57,5 +70,27 @@ void proc_opts_init(struct proc_opts *o, char *const *argv);
 int proc_run(struct agency *ag, const struct proc_opts *o,
     struct proc_result *r);
 void proc_result_release(struct proc_result *r);
+
+/* A child started with proc_start(); owned by the caller until proc_end. */
+struct proc;
+
+int proc_start(struct agency *ag, const struct proc_opts *o,
+    struct proc **out);
+/*
+ * proc_poll() - wait up to timeout_ms (-1: until something happens) for
+ * any of the n children or for wake_fd (-1: none) to be ready, then do
+ * their I/O and reap those that exited.  Returns 1 when wake_fd is
+ * readable, else 0 (also when a signal interrupted the wait).
+ */
+int proc_poll(struct proc *const *v, size_t n, int wake_fd, int timeout_ms);
+/* Has the child exited, with its output read to the end? */
+int proc_finished(const struct proc *p);
+pid_t proc_pid(const struct proc *p);
+/* Stop the child's group: SIGTERM, then SIGKILL grace seconds later (0:
+ * at once); the result says cancelled. */
+void proc_stop(struct proc *p, double grace);
+/* The result (moved into r) and free p; a child still running is killed
+ * with its group and reaped first. */
+void proc_end(struct proc *p, struct proc_result *r);
 
 #endif

@@ -48,18 +48,7 @@ assets_add(struct agency *ag, struct store *st, const struct asset *a,
 static int
 rows(struct agency *ag, struct store *st, sqlite3_stmt *s, cJSON **out)
 {
-	cJSON *arr = cJSON_CreateArray();
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cJSON_AddItemToArray(arr, db_row(s));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		cJSON_Delete(arr);
-		return db_fail(ag, st, rc, "assets");
-	}
-	*out = arr;
-	return AG_OK;
+	return db_rows(ag, st, s, "assets", out);
 }
 
 int

@@ -45,8 +45,15 @@ void db_bind_text(sqlite3_stmt *s, int i, const char *v);
 struct cJSON *db_column_json(sqlite3_stmt *s, int i);
 /* The current row as a new JSON object, keyed by column name. */
 struct cJSON *db_row(sqlite3_stmt *s);
+/* Step s to its end; every row into a new JSON array (errors name what). */
+int db_rows(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, struct cJSON **out);
 /* Milliseconds since the epoch, the unit of every *_at column. */
 int64_t db_now(void);
+
+/* jobs.c: cancel every job downstream of id, which ended in state. */
+int db_jobs_cascade(struct agency *ag, struct store *st, int64_t id,
+    const char *state, int64_t now);
 
 /* migrate.c */
 int db_migrate(struct agency *ag, struct store *st);

@@ -59,22 +59,12 @@ int
 llm_calls_list(struct agency *ag, struct store *st, int n, cJSON **out)
 {
 	sqlite3_stmt *s;
-	cJSON *arr;
 	int rc;
 
 	if ((rc = db_stmt(ag, st, SQL_LIST, &s)) != AG_OK)
 		return rc;
 	sqlite3_bind_int(s, 1, n);
-	arr = cJSON_CreateArray();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cJSON_AddItemToArray(arr, db_row(s));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		cJSON_Delete(arr);
-		return db_fail(ag, st, rc, "llm_calls");
-	}
-	*out = arr;
-	return AG_OK;
+	return db_rows(ag, st, s, "llm_calls", out);
 }
 
 int

@@ -135,7 +135,7 @@ static const char *const steps[] = {
 	"  UNIQUE (content_id, account)"
 	") STRICT;",
 	/*
-	 * issue 3 (agency-script): llm_calls learns which run and purpose a
+	 * 2 (issue #3, agency-script): llm_calls learns which run and purpose a
 	 * call served and the HTTP status; providers that ran out of quota
 	 * cool down across runs; responses may be cached by request hash.
 	 */
@@ -160,6 +160,64 @@ static const char *const steps[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  used_at INTEGER NOT NULL"
 	") STRICT;",
+
+	/*
+	 * 3 (issue #6, the queue): attempts, dependencies, and indexes that
+	 * keep a claim flat however long the backlog.  waiting counts the
+	 * jobs in job_deps not yet done, so a job that waits is out of the
+	 * ready indexes.  failures counts the attempts that used up
+	 * max_attempts (not exit 75, not a runner stopped with SIGTERM);
+	 * attempts never goes down and is the fence of a lease.  A job
+	 * cancelled because a job it waits for died keeps that job's id in
+	 * cancelled_by, so retrying that one revives it.  The unique index
+	 * now covers failed jobs too: they will run again.
+	 */
+	"ALTER TABLE jobs ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN input_from INTEGER;"	/* a job id */
+	"ALTER TABLE jobs ADD COLUMN ready_at INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN cancelled_by INTEGER;"	/* a job id */
+	"DROP INDEX jobs_ready;"
+	"CREATE INDEX jobs_ready ON jobs(priority DESC, run_at, id)"
+	"  WHERE state IN ('queued','failed') AND waiting = 0;"
+	"CREATE INDEX jobs_ready_queue"
+	"  ON jobs(queue, priority DESC, run_at, id)"
+	"  WHERE state IN ('queued','failed') AND waiting = 0;"
+	"DROP INDEX jobs_unique;"
+	"CREATE UNIQUE INDEX jobs_unique ON jobs(unique_key)"
+	"  WHERE unique_key IS NOT NULL"
+	"  AND state IN ('queued','running','failed');"
+	"CREATE INDEX jobs_state ON jobs(state, type);"
+	"CREATE INDEX jobs_finished ON jobs(finished_at)"
+	"  WHERE finished_at IS NOT NULL;"
+	"CREATE INDEX jobs_cancelled_by ON jobs(cancelled_by)"
+	"  WHERE cancelled_by IS NOT NULL;"
+	"CREATE TABLE job_deps ("
+	"  after_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+	"  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (after_id, job_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX job_deps_job ON job_deps(job_id);"
+	"CREATE TABLE job_attempts ("
+	"  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+	"  n INTEGER NOT NULL,"			/* 1, 2, ... */
+	"  runner TEXT NOT NULL,"		/* host:pid of the runner */
+	"  host TEXT NOT NULL,"
+	"  pid INTEGER,"			/* the child, its group */
+	"  pstart INTEGER,"			/* its start time, in ticks */
+	"  log TEXT,"				/* its stderr */
+	"  wait_ms INTEGER NOT NULL DEFAULT 0,"	/* ready to started */
+	"  started_at INTEGER NOT NULL,"
+	"  ended_at INTEGER,"
+	"  outcome TEXT NOT NULL DEFAULT 'running' CHECK (outcome IN"
+	"    ('running','done','failed','timeout','tempfail','lost',"
+	"     'cancelled','interrupted')),"
+	"  exit_code INTEGER,"
+	"  signal INTEGER,"
+	"  error TEXT,"
+	"  PRIMARY KEY (job_id, n)"
+	") STRICT;"
+	"CREATE INDEX job_attempts_started ON job_attempts(started_at);",
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

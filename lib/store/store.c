@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -173,6 +174,24 @@ db_row(sqlite3_stmt *s)
 	return row;
 }
 
+int
+db_rows(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, cJSON **out)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cJSON_AddItemToArray(arr, db_row(s));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(arr);
+		return db_fail(ag, st, rc, what);
+	}
+	*out = arr;
+	return AG_OK;
+}
+
 static char *
 default_path(void)
 {
@@ -217,6 +236,24 @@ wal(struct agency *ag, struct store *st)
 	}
 }
 
+/*
+ * When another process writes, SQLite drops this connection's page cache
+ * at the next transaction and reads the pages again.  glibc gives the
+ * freed memory back to the kernel (brk) and takes it again a moment
+ * later; on a VM each round costs a TLB shootdown.  Measured with
+ * bench/queue: a claim + complete with a writer beside it took 1.6 ms
+ * instead of 0.37 ms.  Keeping up to 32 MiB of freed heap ends that.
+ */
+static void
+keep_heap(void)
+{
+	static int done;
+
+	if (!done)
+		mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	done = 1;
+}
+
 int
 store_open(struct agency *ag, const char *path, struct store **out)
 {
@@ -225,6 +262,7 @@ store_open(struct agency *ag, const char *path, struct store **out)
 	char *owned = NULL;
 	int rc;
 
+	keep_heap();
 	if (path == NULL)
 		path = config_str(ag, "store.path");
 	if (path == NULL || *path == '\0')
@@ -234,7 +272,11 @@ store_open(struct agency *ag, const char *path, struct store **out)
 	st->busy_timeout = config_number(ag, "store.busy_timeout");
 	st->seed = (unsigned int)getpid() ^ (unsigned int)ag_now_ms();
 	if (ag_starts_with(st->path, "postgres")) {
-		/* XXX(#6): the PostgreSQL backend for runners on many hosts. */
+		/*
+		 * XXX: the PostgreSQL backend for runners on many hosts.  The
+		 * queue's statements are all in jobs.c and leases.c (claims
+		 * with FOR UPDATE SKIP LOCKED there, see leases.c).
+		 */
 		rc = ag_fail(ag, AG_CONFIG, "store '%s': PostgreSQL stores are "
 		    "not supported by this build yet", st->path);
 		goto fail;

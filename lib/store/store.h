@@ -137,4 +137,175 @@ int llm_cache_put(struct agency *ag, struct store *st, const char *key,
 int llm_cache_get(struct agency *ag, struct store *st, const char *key,
     struct llm_cached *out);
 
+/* ------------------------------------------------------------------ */
+/*
+ * jobs: the queue's rows.  lib/queue is the interface (queue.h); these
+ * are its statements, so another backend (PostgreSQL, with FOR UPDATE
+ * SKIP LOCKED in jobs_claim) replaces this file and leases.c alone.
+ * Times are ms since the epoch; JSON travels as text.  Every function
+ * that changes more than one row does it in one store_begin()
+ * transaction of its own (nesting inside the caller's, if any).
+ */
+
+/* A job to add. */
+struct job_new {
+	const char *type;
+	const char *args;		/* JSON array text */
+	const char *input;		/* the input document's text, or NULL */
+	const char *queue;
+	const char *unique_key;		/* NULL: none */
+	int64_t priority;
+	int64_t run_at;
+	int64_t max_attempts;
+	double timeout;			/* seconds; 0: none; < 0: config */
+	const int64_t *after;		/* jobs that must be done first */
+	size_t nafter;
+	int64_t input_from;		/* 0, or the job whose result it takes */
+};
+
+/*
+ * jobs_add() - insert a job, or find the queued, running or failed job
+ * that holds the same unique key (the unique index decides: no race).
+ * *existed says which.  A job in after[] that is dead or cancelled
+ * makes the new job cancelled at once (retrying that one revives it);
+ * one that does not exist is AG_NOINPUT.
+ */
+int jobs_add(struct agency *ag, struct store *st, const struct job_new *j,
+    int64_t *id, int *existed);
+
+/* The row of a job as an object (full: with input, result, attempts[]);
+ * AG_NOINPUT if there is no such job. */
+int jobs_get(struct agency *ag, struct store *st, int64_t id, int full,
+    struct cJSON **out);
+
+struct job_filter {
+	const char *states;		/* JSON array text, or NULL: any */
+	const char *types;		/* JSON array text, or NULL: any */
+	const char *queues;		/* JSON array text, or NULL: any */
+	int64_t since;			/* created at or after; 0: any */
+	int64_t limit;			/* 0: no limit */
+};
+
+/* Call fn for each job row in id order; fn owns nothing, returns a
+ * status (not AG_OK stops the walk and is returned). */
+int jobs_list(struct agency *ag, struct store *st, const struct job_filter *f,
+    int (*fn)(void *arg, const struct cJSON *row), void *arg);
+
+/* Cancel a queued, failed or running job (a runner notices at its next
+ * heartbeat) and the jobs that wait for it.  AG_NOINPUT: no such job;
+ * AG_DATAERR: it has ended already. */
+int jobs_cancel(struct agency *ag, struct store *st, int64_t id,
+    int64_t now);
+/* Queue a dead, failed or cancelled job again now, with a fresh count
+ * of failures, and the jobs cancelled because of it. */
+int jobs_retry(struct agency *ag, struct store *st, int64_t id, int64_t now);
+/* The ids of every dead job, as a new JSON array. */
+int jobs_dead(struct agency *ag, struct store *st, struct cJSON **out);
+/*
+ * jobs_purge() - delete jobs in one of states (JSON array text of done,
+ * dead, cancelled) that ended before before, with their attempts,
+ * except those whose result a job still waiting needs.  The ids
+ * deleted come back as a new JSON array.
+ */
+int jobs_purge(struct agency *ag, struct store *st, int64_t before,
+    const char *states, struct cJSON **ids);
+
+/* One attempt of a job (n 0: the last) as an object; AG_NOINPUT when the
+ * job has no such attempt. */
+int jobs_attempt(struct agency *ag, struct store *st, int64_t id, int64_t n,
+    struct cJSON **out);
+
+struct job_stats {
+	int64_t states[6];		/* queued running done failed dead
+					   cancelled */
+	int64_t attempts, done, failed;	/* attempts ended since */
+	int64_t first_start, last_end;	/* of those attempts */
+	int64_t *wait_ms, *run_ms;	/* sorted; free() them */
+	size_t nwait, nrun;
+};
+
+int jobs_stats(struct agency *ag, struct store *st, int64_t since,
+    struct job_stats *out);
+
+/* --- leases.c: the lease protocol (see the comment atop leases.c) --- */
+
+/* At most max jobs of this type (or queue) running at once, anywhere. */
+struct job_limit {
+	int queue;			/* 0: a type's limit, 1: a queue's */
+	const char *name;
+	int64_t max;
+};
+
+struct job_claim {
+	int64_t now;
+	int64_t lease_ms;
+	const char *runner;		/* host:pid */
+	const char *host;
+	const char *const *queues;	/* take jobs of these queues only */
+	size_t nqueues;			/* 0: any queue */
+	const struct job_limit *limits;
+	size_t nlimits;
+};
+
+/* A claimed job; free with job_free(). */
+struct job {
+	int64_t id;
+	char *type, *queue;
+	char *args;			/* JSON array text */
+	char *input;			/* text, or NULL: none */
+	int64_t attempt;		/* this attempt's number: the fence */
+	int64_t failures, max_attempts;
+	double timeout;			/* 0: none; < 0: not set on the job */
+};
+
+void job_free(struct job *j);
+
+/* Lease the best runnable job; *out is NULL when there is none. */
+int jobs_claim(struct agency *ag, struct store *st, const struct job_claim *c,
+    struct job **out);
+/* Record the child of an attempt: its pid (= group), start time, log. */
+int jobs_started(struct agency *ag, struct store *st, int64_t id,
+    int64_t attempt, int64_t pid, int64_t pstart, const char *log);
+
+struct job_lease {
+	int64_t id, attempt;
+	int lost;			/* out: cancelled or taken over */
+};
+
+/* Extend the leases of running jobs to until; those no longer ours get
+ * lost set. */
+int jobs_renew(struct agency *ag, struct store *st, struct job_lease *v,
+    size_t n, int64_t until);
+
+/* How an attempt ended and what becomes of the job. */
+struct job_end {
+	int64_t id, attempt, now;
+	const char *outcome;		/* done failed timeout tempfail
+					   cancelled interrupted */
+	const char *state;		/* done failed dead queued */
+	int64_t run_at;			/* failed/queued: when to run again */
+	int failure;			/* 1: it uses up one of max_attempts */
+	const char *result;		/* done: the output, or NULL */
+	const char *error;
+	int exit_code;			/* -1: none */
+	int signal;
+};
+
+/* Record the end of an attempt.  *ours is 0 when the lease was lost
+ * (cancelled, or reaped and taken over): the attempt is recorded but
+ * the job is left as it is. */
+int jobs_finish(struct agency *ag, struct store *st, const struct job_end *e,
+    int *ours);
+
+/*
+ * jobs_reap() - end the leases that expired before now, but those of
+ * owner (a runner never reaps itself; NULL: reap all): each such
+ * attempt is "lost" and counts as a failure; the job is queued again,
+ * or dead after max_attempts.  The lost attempts (job_id, n, runner,
+ * host, pid, pstart) come back as a new JSON array, so that a runner on
+ * the same host can kill what its dead colleague left running.
+ */
+int jobs_reap(struct agency *ag, struct store *st, int64_t now,
+    const char *owner, struct cJSON **lost);
+
 #endif

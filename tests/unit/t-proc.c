@@ -90,6 +90,60 @@ main(void)
 	is_str(r.out.data, "/\n", "runs in the folder asked for");
 	proc_result_release(&r);
 
+	/* Many at once, one step at a time. */
+	{
+		char *echo[3][4] = {
+			{ "sh", "-c", "sleep 0.2; echo one", NULL },
+			{ "sh", "-c", "cat; echo two", NULL },
+			{ "sh", "-c", "echo three; exit 4", NULL },
+		};
+		struct proc *v[3];
+		int fds[2], done = 0, i, guard = 0;
+		char *want[3] = { "one\n", "in\ntwo\n", "three\n" };
+
+		for (i = 0; i < 3; i++) {
+			proc_opts_init(&o, echo[i]);
+			o.input = i == 1 ? "in\n" : NULL;
+			o.input_len = i == 1 ? 3 : 0;
+			ok(proc_start(&ag, &o, &v[i]) == AG_OK,
+			    "proc_start %d", i);
+		}
+		while (done < 3 && guard++ < 10000) {
+			proc_poll(v, 3, -1, 1000);
+			for (done = 0, i = 0; i < 3; i++)
+				done += proc_finished(v[i]);
+		}
+		for (i = 0; i < 3; i++) {
+			proc_end(v[i], &r);
+			is_str(r.out.data, want[i], "child %d's output, "
+			    "together", i);
+			if (i == 2)
+				is_int(r.exit_code, 4, "and its status");
+			proc_result_release(&r);
+		}
+
+		proc_opts_init(&o, sleepy);
+		proc_start(&ag, &o, &v[0]);
+		ok(pipe(fds) == 0 && write(fds[1], "x", 1) == 1, "a wake pipe");
+		is_int(proc_poll(v, 1, fds[0], 5000), 1, "proc_poll returns "
+		    "when the caller's descriptor is ready");
+		proc_stop(v[0], 1);
+		for (guard = 0; !proc_finished(v[0]) && guard < 1000; guard++)
+			proc_poll(v, 1, -1, 1000);
+		proc_end(v[0], &r);
+		ok(r.cancelled && r.signal == SIGTERM, "proc_stop ends its "
+		    "group with SIGTERM (signal %d)", r.signal);
+		proc_result_release(&r);
+
+		proc_start(&ag, &o, &v[0]);
+		proc_end(v[0], &r);
+		ok(r.signal == SIGKILL, "proc_end kills a child still running "
+		    "(signal %d)", r.signal);
+		proc_result_release(&r);
+		close(fds[0]);
+		close(fds[1]);
+	}
+
 	proc_opts_init(&o, none);
 	is_int(proc_run(&ag, &o, &r), AG_NOINPUT, "a missing program");
 	ok(strstr(ag.err, "cannot run 'agency-no-such-program'") != NULL,
