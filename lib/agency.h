@@ -85,6 +85,8 @@ struct agency {
 #include "brain/brain.h"
 #include "media/loudness.h"
 #include "media/audiofile.h"
+#include "media/words.h"
+#include "media/probe.h"
 #include "music/music.h"
 #include "queue/queue.h"
 

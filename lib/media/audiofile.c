@@ -21,6 +21,7 @@
 
 #include "agency.h"
 #include "media/audiofile.h"
+#include "media/av.h"
 
 #define IOBUF 65536
 #define PCM_FRAMES 4096		/* frames a packet, for PCM */
@@ -198,11 +199,8 @@ enc_release(struct enc *e)
 static int
 fferr(struct agency *ag, const char *name, const char *what, int err)
 {
-	char msg[AV_ERROR_MAX_STRING_SIZE];
-
-	av_strerror(err, msg, sizeof(msg));
 	return ag_fail(ag, AG_SOFTWARE, "cannot write '%s': %s: %s", name,
-	    what, msg);
+	    what, av_errtext(err));
 }
 
 /* A failed write through the sink is an I/O error with its errno. */
@@ -378,8 +376,7 @@ audiofile_write_fd(struct agency *ag, int fd, const char *name,
 	if (channels < 1 || channels > 8 || rate < 8000 || rate > 192000)
 		return ag_fail(ag, AG_USAGE, "'%s': cannot write %d channels "
 		    "at %d Hz", name, channels, rate);
-	if (av_log_get_level() > AV_LOG_QUIET && ag->loglevel < AG_LOG_DEBUG)
-		av_log_set_level(AV_LOG_QUIET);
+	av_quiet(ag);
 	memset(&e, 0, sizeof(e));
 	e.sink.fd = fd;
 	e.sink.seekable = lseek(fd, 0, SEEK_CUR) != -1;
