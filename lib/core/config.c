@@ -94,33 +94,6 @@ config_lookup_key(const char *key)
 	return wild;
 }
 
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
-	size_t *row = xcalloc(lb + 1, sizeof(*row));
-
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			cur = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < cur)
-				cur = row[j] + 1;
-			if (row[j - 1] + 1 < cur)
-				cur = row[j - 1] + 1;
-			row[j] = cur;
-			prev = tmp;
-		}
-	}
-	cur = row[lb];
-	free(row);
-	return cur;
-}
-
 /* A table name with its '*' segments taken from key, into buf. */
 static int
 instantiate(const char *pat, const char *key, char *buf, size_t len)
@@ -162,7 +135,7 @@ config_suggest(const char *key, char *buf, size_t len)
 		} else {
 			snprintf(cand, sizeof(cand), "%s", k->name);
 		}
-		d = distance(key, cand);
+		d = ag_edit_distance(key, cand);
 		if (d < best && d <= limit) {
 			best = d;
 			snprintf(buf, len, "%s", cand);

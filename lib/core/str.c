@@ -1,10 +1,11 @@
-/* str.c - strict parsing of numbers and booleans, list membership. */
+/* str.c - strict parsing of numbers and booleans, list membership, "did you mean". */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "str.h"
+#include "xalloc.h"
 
 int
 ag_parse_ll(const char *s, long long min, long long max, long long *out)
@@ -71,4 +72,48 @@ int
 ag_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+size_t
+ag_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
+	size_t *row = xcalloc(lb + 1, sizeof(*row));
+
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			cur = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < cur)
+				cur = row[j] + 1;
+			if (row[j - 1] + 1 < cur)
+				cur = row[j - 1] + 1;
+			row[j] = cur;
+			prev = tmp;
+		}
+	}
+	cur = row[lb];
+	free(row);
+	return cur;
+}
+
+const char *
+ag_closest(const char *word, const char *const *cands)
+{
+	const char *best = NULL;
+	size_t d, bestd = (size_t)-1, limit;
+
+	limit = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2;
+	for (; *cands != NULL; cands++) {
+		d = ag_edit_distance(word, *cands);
+		if (d < bestd && d <= limit) {
+			bestd = d;
+			best = *cands;
+		}
+	}
+	return best;
 }

@@ -18,5 +18,12 @@ int ag_parse_bool(const char *s, int *out);
 int ag_in_list(const char *list, const char *s);
 /* Does s start with prefix? */
 int ag_starts_with(const char *s, const char *prefix);
+/* Levenshtein distance between two strings. */
+size_t ag_edit_distance(const char *a, const char *b);
+/*
+ * The candidate (a NULL-terminated list) closest to word, for "did you
+ * mean": NULL when none is within a third of word's length (at least 2).
+ */
+const char *ag_closest(const char *word, const char *const *cands);
 
 #endif
