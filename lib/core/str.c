@@ -1,4 +1,7 @@
-/* str.c - strict parsing of numbers and booleans, list membership, "did you mean". */
+/*
+ * str.c - strict parsing of numbers and booleans, list membership, and
+ * "did you mean".
+ */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
