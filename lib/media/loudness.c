@@ -418,3 +418,131 @@ loudness_apply(float *pcm, size_t frames, int channels, const float *gain)
 		for (c = 0; c < channels; c++)
 			pcm[n * (size_t)channels + (size_t)c] *= gain[n];
 }
+
+/*
+ * The streaming meter: libebur128 takes the frames as they come; the
+ * true peak is searched block by block as above, except that blocks
+ * come in order, so a block is skipped when its bound is under the
+ * peak found so far.  The last TAPS frames wait for the frames after
+ * them (or the zeros at the end) before they are searched.
+ */
+struct loudness_meter {
+	ebur128_state *st;
+	struct interp f;
+	int channels;
+	float *buf;			/* context, then frames to search */
+	size_t have, cap;		/* frames */
+	size_t done;			/* frames of buf searched */
+	float tp;
+};
+
+int
+loudness_meter_new(struct agency *ag, int channels, int rate,
+    struct loudness_meter **out)
+{
+	struct loudness_meter *m;
+	int rc;
+
+	if ((rc = check(ag, channels, rate)) != AG_OK)
+		return rc;
+	m = xcalloc(1, sizeof(*m));
+	m->channels = channels;
+	m->st = ebur128_init((unsigned)channels, (unsigned long)rate,
+	    EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_SAMPLE_PEAK);
+	if (m->st == NULL) {
+		free(m);
+		return ag_fail(ag, AG_OSERR, "loudness: out of memory");
+	}
+	design(&m->f);
+	/* TAPS frames of silence before the first. */
+	m->cap = 4 * BLOCK;
+	m->buf = xcalloc(m->cap * (size_t)channels, sizeof(*m->buf));
+	m->have = m->done = TAPS;
+	*out = m;
+	return AG_OK;
+}
+
+/* Search the frames of buf that have TAPS frames after them. */
+static void
+search(struct loudness_meter *m)
+{
+	size_t ch = (size_t)m->channels, end, b, n, i, lo, hi, keep;
+	float v;
+
+	end = m->have >= TAPS ? m->have - TAPS : 0;
+	if (end <= m->done)
+		return;
+	for (b = m->done; b < end; b += PBLOCK) {
+		lo = b - (TAPS - 1);
+		hi = b + PBLOCK + TAPS < m->have ? b + PBLOCK + TAPS : m->have;
+		v = 0;
+		for (i = lo * ch; i < hi * ch; i++)
+			v = fmaxf(v, fabsf(m->buf[i]));
+		if (v * m->f.l1 <= m->tp)
+			continue;
+		for (n = b; n < b + PBLOCK && n < end; n++)
+			m->tp = fmaxf(m->tp, frame_peak(&m->f, m->buf, NULL,
+			    m->have, m->channels, n));
+	}
+	/* Keep TAPS frames of context and the frames not yet searched. */
+	keep = end - (TAPS - 1);
+	memmove(m->buf, m->buf + keep * ch, (m->have - keep) * ch *
+	    sizeof(*m->buf));
+	m->have -= keep;
+	m->done = end - keep;
+}
+
+int
+loudness_meter_add(struct agency *ag, struct loudness_meter *m,
+    const float *pcm, size_t frames)
+{
+	size_t ch = (size_t)m->channels, n;
+
+	if (ebur128_add_frames_float(m->st, pcm, frames) != EBUR128_SUCCESS)
+		return ag_fail(ag, AG_OSERR, "loudness: out of memory");
+	while (frames > 0) {
+		n = m->cap - m->have < frames ? m->cap - m->have : frames;
+		memcpy(m->buf + m->have * ch, pcm, n * ch * sizeof(*pcm));
+		m->have += n;
+		pcm += n * ch;
+		frames -= n;
+		search(m);
+	}
+	return AG_OK;
+}
+
+void
+loudness_meter_result(struct loudness_meter *m, struct loudness *out)
+{
+	size_t ch = (size_t)m->channels;
+	double v, peak = 0;
+	int c;
+
+	/* The last frames, with silence after them. */
+	memset(m->buf + m->have * ch, 0, TAPS * ch * sizeof(*m->buf));
+	m->have += TAPS;
+	search(m);
+	memset(out, 0, sizeof(*out));
+	if (ebur128_loudness_global(m->st, &out->integrated) !=
+	    EBUR128_SUCCESS || !isfinite(out->integrated))
+		out->integrated = -HUGE_VAL;
+	if (ebur128_loudness_range(m->st, &out->range) != EBUR128_SUCCESS ||
+	    !isfinite(out->range))
+		out->range = 0;
+	for (c = 0; c < m->channels; c++)
+		if (ebur128_sample_peak(m->st, (unsigned)c, &v) ==
+		    EBUR128_SUCCESS && v > peak)
+			peak = v;
+	out->sample_peak = db(peak);
+	out->true_peak = db(fmax(m->tp, peak));
+}
+
+void
+loudness_meter_free(struct loudness_meter *m)
+{
+	if (m == NULL)
+		return;
+	ebur128_destroy(&m->st);
+	free(m->buf);
+	free(m);
+}

@@ -64,4 +64,18 @@ int loudness_normalize(struct agency *ag, const float *pcm, size_t frames,
 void loudness_apply(float *pcm, size_t frames, int channels,
     const float *gain);
 
+/*
+ * A meter for audio that comes in pieces (a render streams it): the same
+ * figures as loudness_measure() over all the frames added, in constant
+ * memory.  loudness_meter_result() may be called once, at the end.
+ */
+struct loudness_meter;
+
+int loudness_meter_new(struct agency *ag, int channels, int rate,
+    struct loudness_meter **out);
+int loudness_meter_add(struct agency *ag, struct loudness_meter *m,
+    const float *pcm, size_t frames);
+void loudness_meter_result(struct loudness_meter *m, struct loudness *out);
+void loudness_meter_free(struct loudness_meter *m);
+
 #endif

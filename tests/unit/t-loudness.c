@@ -99,6 +99,41 @@ main(void)
 	free(g);
 	free(x);
 
+	/*
+	 * The streaming meter agrees with the whole-buffer measurement, fed
+	 * in uneven pieces: a tone with an intersample peak (a sine at a
+	 * quarter of the rate, phase shifted, peaks between samples).
+	 */
+	x = sine(RATE / 4.0 - 7, -12, 6, &n);
+	for (i = 0; i < n; i++)
+		x[2 * i + 1] = (float)(0.7 * sin(2 * M_PI * (RATE / 4.0) * i /
+		    RATE + M_PI / 4));
+	loudness_measure(&ag, x, n, 2, RATE, &l);
+	{
+		struct loudness_meter *m = NULL;
+		size_t at = 0, k = 1;
+
+		is_int(loudness_meter_new(&ag, 2, RATE, &m), AG_OK,
+		    "a streaming meter");
+		while (at < n) {
+			k = (k * 7919 + 13) % 9000 + 1;
+			if (k > n - at)
+				k = n - at;
+			loudness_meter_add(&ag, m, x + 2 * at, k);
+			at += k;
+		}
+		loudness_meter_result(m, &after);
+		loudness_meter_free(m);
+	}
+	ok(fabs(after.integrated - l.integrated) < 0.01 &&
+	    fabs(after.true_peak - l.true_peak) < 0.01 &&
+	    fabs(after.sample_peak - l.sample_peak) < 0.01, "the streaming "
+	    "meter agrees: %.2f LUFS %.2f dBTP, whole: %.2f LUFS %.2f dBTP",
+	    after.integrated, after.true_peak, l.integrated, l.true_peak);
+	ok(l.true_peak > l.sample_peak + 0.5, "the test tone peaks between "
+	    "samples (%.2f > %.2f)", l.true_peak, l.sample_peak);
+	free(x);
+
 	is_int(loudness_measure(&ag, NULL, 0, 0, RATE, &l), AG_USAGE,
 	    "no channels is a usage error");
 	is_int(loudness_measure(&ag, NULL, 0, 2, 100, &l), AG_USAGE,
