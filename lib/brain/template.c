@@ -50,26 +50,6 @@ exists(const char *path)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-static char *
-user_dir(void)
-{
-	char *c = ag_xdg_dir("CONFIG"), *d;
-
-	d = xasprintf("%s/agency/templates", c);
-	free(c);
-	return d;
-}
-
-static char *
-shipped_dir(void)
-{
-	char *s = ag_data_dir(), *d;
-
-	d = xasprintf("%s/templates", s);
-	free(s);
-	return d;
-}
-
 static int
 valid_name(const char *s)
 {
@@ -204,7 +184,7 @@ template_load(struct agency *ag, const char *name, struct template **out)
 	if (!valid_name(name))
 		return ag_fail(ag, AG_USAGE, "template name '%s': use letters, "
 		    "digits, '-' and '_', or a path with a '/'", name);
-	dir = user_dir();
+	dir = ag_user_dir("templates");
 	path = xasprintf("%s/%s.yaml", dir, name);
 	free(dir);
 	if (exists(path)) {
@@ -213,7 +193,7 @@ template_load(struct agency *ag, const char *name, struct template **out)
 		return rc;
 	}
 	free(path);
-	dir = shipped_dir();
+	dir = ag_shipped_dir("templates");
 	path = xasprintf("%s/%s.yaml", dir, name);
 	free(dir);
 	if (exists(path))
@@ -352,10 +332,10 @@ templates_list(struct agency *ag, cJSON **out)
 	cJSON *arr = cJSON_CreateArray();
 	char *dir;
 
-	dir = user_dir();
+	dir = ag_user_dir("templates");
 	scan(ag, dir, "user", arr);
 	free(dir);
-	dir = shipped_dir();
+	dir = ag_shipped_dir("templates");
 	scan(ag, dir, "shipped", arr);
 	free(dir);
 	*out = arr;

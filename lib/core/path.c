@@ -210,3 +210,23 @@ ag_remove_tree(struct agency *ag, const char *path)
 		    "cannot remove '%s':", path);
 	return AG_OK;
 }
+
+char *
+ag_user_dir(const char *sub)
+{
+	char *c = ag_xdg_dir("CONFIG"), *d;
+
+	d = xasprintf("%s/agency/%s", c, sub);
+	free(c);
+	return d;
+}
+
+char *
+ag_shipped_dir(const char *sub)
+{
+	char *s = ag_data_dir(), *d;
+
+	d = xasprintf("%s/%s", s, sub);
+	free(s);
+	return d;
+}

@@ -23,6 +23,13 @@ char *ag_exe_dir(void);
  * tree or the build tree), else the compiled-in DATADIR.
  */
 char *ag_data_dir(void);
+/*
+ * Where a kind of user file and its shipped counterpart live (sub is
+ * "templates", "styles"): $XDG_CONFIG_HOME/agency/<sub>, where the
+ * user's override the shipped ones, and the data folder's <sub>.
+ */
+char *ag_user_dir(const char *sub);
+char *ag_shipped_dir(const char *sub);
 
 /* Read a whole file (path "-" is stdin) into out, at most max bytes. */
 int ag_read_file(struct agency *ag, const char *path, size_t max,
