@@ -247,8 +247,6 @@ struct platform_limits {
 const struct platform_limits *platform_find(const char *name);
 /* The known platform names, comma-separated. */
 const char *platform_names(void);
-/* UTF-8 characters in s. */
-size_t utf8_len(const char *s);
 /* s cut to at most max characters at a word boundary, "…" added. */
 char *text_fit(const char *s, size_t max);
 /* A hashtag "#word" from any text, or NULL if nothing is left. */
@@ -304,11 +302,5 @@ int offline_script(struct agency *ag, const struct script_spec *s,
     cJSON **doc);
 int offline_ideas(struct agency *ag, const char *niche, long long count,
     const struct ag_strv *platforms, cJSON **doc);
-/* Lower-case significant words of text, best first (stop words out). */
-void keywords(const char *text, const char *language, size_t max,
-    char ***words, size_t *n);
-void keywords_free(char **words, size_t n);
-/* Is w (lower case) a stop word in English or the language? */
-int stop_word(const char *w, const char *language);
 
 #endif

@@ -56,17 +56,6 @@ platform_names(void)
 	    "youtube";
 }
 
-size_t
-utf8_len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* The byte offset of character i of s (or its length). */
 static size_t
 utf8_offset(const char *s, size_t chars)
@@ -88,7 +77,7 @@ text_fit(const char *s, size_t max)
 {
 	size_t cut, sp;
 
-	if (utf8_len(s) <= max)
+	if (ag_utf8_len(s) <= max)
 		return xstrdup(s);
 	if (max == 0)
 		return xstrdup("");
@@ -451,7 +440,7 @@ first_words(const char *s, int max, const char *language)
 		for (size_t i = 0; i < len; i++)
 			word[i] = (char)tolower((unsigned char)w[i]);
 		word[len] = '\0';
-		if (!stop_word(word, language))
+		if (!ag_stop_word(word, language))
 			break;
 		n--;
 	}
@@ -549,10 +538,10 @@ scene_fix(const struct script_spec *sp, const cJSON *in, const char *path,
 	}
 	if (query == NULL || *query == '\0') {
 		free(query);
-		keywords(narr, sp->language, 3, &kw, &nkw);
+		ag_keywords(narr, sp->language, 3, &kw, &nkw);
 		for (i = 0; i < nkw; i++)
 			buf_addf(&q, "%s%s", i ? " " : "", kw[i]);
-		keywords_free(kw, nkw);
+		ag_keywords_free(kw, nkw);
 		if (q.len > 0) {
 			query = buf_detach(&q);
 		} else {
@@ -629,10 +618,10 @@ hashtags_fix(const cJSON *v, const cJSON *scenes, const char *language)
 		cJSON_ArrayForEach(it, scenes)
 			buf_addf(&all, "%s ", cJSON_GetObjectItem(it,
 			    "narration")->valuestring);
-		keywords(buf_str(&all), language, 5, &kw, &n);
+		ag_keywords(buf_str(&all), language, 5, &kw, &n);
 		for (i = 0; i < n; i++)
 			add_tag(out, kw[i]);
-		keywords_free(kw, n);
+		ag_keywords_free(kw, n);
 		buf_release(&all);
 	}
 	return out;
@@ -647,7 +636,7 @@ tags_line(const cJSON *hashtags, size_t max)
 
 	buf_addstr(&b, "");
 	cJSON_ArrayForEach(it, hashtags) {
-		if (utf8_len(buf_str(&b)) + 1 + utf8_len(it->valuestring) >
+		if (ag_utf8_len(buf_str(&b)) + 1 + ag_utf8_len(it->valuestring) >
 		    max)
 			break;
 		buf_addf(&b, "%s%s", b.len ? " " : "", it->valuestring);
@@ -691,13 +680,13 @@ caption_make(const struct platform_limits *pl, const cJSON *script,
 		}
 	}
 	room = pl->description;
-	if (pl->text > 0 && pl->text > utf8_len(t) + 1 &&
-	    pl->text - utf8_len(t) - 1 < room)
-		room = pl->text - utf8_len(t) - 1;
+	if (pl->text > 0 && pl->text > ag_utf8_len(t) + 1 &&
+	    pl->text - ag_utf8_len(t) - 1 < room)
+		room = pl->text - ag_utf8_len(t) - 1;
 	if (pl->inline_tags && (desc == NULL || strchr(desc, '#') == NULL)) {
 		line = tags_line(hashtags, room / 3);
-		if (*line != '\0' && utf8_len(line) + 2 < room)
-			room -= utf8_len(line) + 2;
+		if (*line != '\0' && ag_utf8_len(line) + 2 < room)
+			room -= ag_utf8_len(line) + 2;
 	}
 	body = text_fit(buf_str(&d), room);
 	buf_reset(&d);

@@ -26,4 +26,16 @@ size_t ag_edit_distance(const char *a, const char *b);
  */
 const char *ag_closest(const char *word, const char *const *cands);
 
+/*
+ * Words in text (text.c).  ag_keywords() gives the lower-case
+ * significant words of text (stop words, numbers and words under three
+ * letters out), most frequent first, then by first appearance, at most
+ * max of them, in a new array of new strings: ag_keywords_free() them.
+ */
+size_t ag_utf8_len(const char *s);
+int ag_stop_word(const char *w, const char *language);
+void ag_keywords(const char *text, const char *language, size_t max,
+    char ***words, size_t *n);
+void ag_keywords_free(char **words, size_t n);
+
 #endif

@@ -73,9 +73,9 @@ main(void)
 	free(s);
 	s = text_fit("one two three four five", 12);
 	is_str(s, "one two\xe2\x80\xa6", "long text is cut at a word");
-	ok(utf8_len(s) <= 12, "within the limit");
+	ok(ag_utf8_len(s) <= 12, "within the limit");
 	free(s);
-	is_int(utf8_len("cr\xc3\xa8me"), 5, "characters, not bytes");
+	is_int(ag_utf8_len("cr\xc3\xa8me"), 5, "characters, not bytes");
 	s = hashtag_make("Cold Brew!");
 	is_str(s, "#coldbrew", "hashtags: letters and digits, lower case");
 	free(s);
@@ -83,11 +83,11 @@ main(void)
 	ok(platform_find("tiktok")->description == 2200, "TikTok's limit");
 	ok(platform_find("myspace") == NULL, "unknown platform");
 
-	keywords("The basil wants sun. Basil hates wet leaves; basil!", "en",
+	ag_keywords("The basil wants sun. Basil hates wet leaves; basil!", "en",
 	    3, &kw, &n);
 	ok(n == 3 && strcmp(kw[0], "basil") == 0 && strcmp(kw[1], "wants")
 	    == 0, "keywords: frequency, then first appearance");
-	keywords_free(kw, n);
+	ag_keywords_free(kw, n);
 
 	memset(&t, 0, sizeof(t));
 	t.path = "t.yaml";
