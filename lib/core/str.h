@@ -19,4 +19,14 @@ int ag_in_list(const char *list, const char *s);
 /* Does s start with prefix? */
 int ag_starts_with(const char *s, const char *prefix);
 
+/*
+ * ag_utf8_decode() - the code point that starts s (which must not be at
+ * its NUL) and, in *len, how many bytes it takes.  A malformed, overlong
+ * or surrogate sequence decodes as U+FFFD and takes one byte, so a loop
+ * over a string always advances and never reads past the NUL.
+ */
+unsigned long ag_utf8_decode(const char *s, size_t *len);
+/* Write code point cp as UTF-8 to out (room for 4); returns the length. */
+size_t ag_utf8_encode(unsigned long cp, char *out);
+
 #endif
