@@ -3,6 +3,23 @@
  * the three files made from them (ASS to burn in, SRT and WebVTT
  * sidecars).
  *
+ * Calling sequence (one layout, three files that agree):
+ *
+ *	struct caption_look look;
+ *	struct caption_area area;
+ *	struct caption_layout l;
+ *
+ *	caption_look_default(&look, CAPTION_KARAOKE, 1080, 1920);
+ *	if (caption_safe_area("tiktok", 1080, 1920, &area) != 0)
+ *		return ag_fail(ag, AG_DATAERR, "...");
+ *	if ((rc = captions_layout(ag, &words, &look, &area, texts, ntexts,
+ *	    &l)) != AG_OK)
+ *		return rc;
+ *	caption_layout_ass(&l, &ass);	// burn in with the ass filter
+ *	caption_layout_srt(&l, &srt);
+ *	caption_layout_vtt(&l, &vtt);
+ *	caption_layout_release(&l);
+ *
  * The words (words.h) are cut into pages: the words on screen at one
  * time.  A page holds at most look->max_words words on at most
  * look->max_lines lines; it ends after a sentence (and, for karaoke and
@@ -53,8 +70,10 @@
  * Text: the script's own words; UTF-8 throughout (malformed bytes become
  * U+FFFD); look->uppercase upper-cases with the C.UTF-8 rules (é -> É)
  * for the burned captions only: the sidecars keep the script's case.
- * ASS escapes { } and \ in text; SRT keeps < and { from starting markup
- * with a zero-width space after them; WebVTT uses &amp; &lt; &gt;.
+ * ASS writes { and } as \{ and \} and a backslash followed by U+2060
+ * (so it never pairs with what follows); SRT keeps < and { from
+ * starting markup with a zero-width space after them; WebVTT uses
+ * &amp; &lt; &gt;.
  *
  * Ownership: everything passed in is borrowed; out buffers are the
  * caller's (the text is appended); a struct caption_layout owns all it

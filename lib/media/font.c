@@ -2,6 +2,10 @@
  * font.c - fontconfig finds the face, FreeType gives its advances
  * (font.h says which of libass's rules are followed and why).
  *
+ * Each font has its own fontconfig configuration, loaded and destroyed
+ * with it, as libass does: the library-wide one FcInit() makes is never
+ * freed, which leak checkers rightly report.
+ *
  * Widths are computed in font units (FT_LOAD_NO_SCALE) and scaled once,
  * so no size is set on any face and a measurement does not depend on
  * hinting.  Fallback faces are the rest of fontconfig's sorted list for
@@ -24,6 +28,7 @@ struct face {
 };
 
 struct font {
+	FcConfig *cfg;			/* our own: FcInit()'s is never freed */
 	FT_Library lib;
 	FcFontSet *set;			/* [0] is the face, the rest fallbacks */
 	struct face *faces;		/* one per set entry */
@@ -97,7 +102,7 @@ fail:
 }
 
 static FcPattern *
-pattern(const char *family, int bold)
+pattern(FcConfig *cfg, const char *family, int bold)
 {
 	FcPattern *p = FcPatternCreate();
 
@@ -109,7 +114,7 @@ pattern(const char *family, int bold)
 	    FC_WEIGHT_REGULAR);
 	FcPatternAddInteger(p, FC_SLANT, FC_SLANT_ROMAN);
 	FcPatternAddBool(p, FC_OUTLINE, FcTrue);
-	FcConfigSubstitute(NULL, p, FcMatchPattern);
+	FcConfigSubstitute(cfg, p, FcMatchPattern);
 	FcDefaultSubstitute(p);
 	return p;
 }
@@ -124,16 +129,19 @@ font_open(struct agency *ag, const char *family, int bold,
 	FcChar8 *s;
 	int i, rc;
 
-	if (!FcInit())
-		return ag_fail(ag, AG_UNAVAILABLE, "cannot start fontconfig");
 	f = xcalloc(1, sizeof(*f));
 	f->want_bold = bold;
+	if ((f->cfg = FcInitLoadConfigAndFonts()) == NULL) {
+		free(f);
+		return ag_fail(ag, AG_UNAVAILABLE, "cannot start fontconfig");
+	}
 	if (FT_Init_FreeType(&f->lib) != 0) {
+		FcConfigDestroy(f->cfg);
 		free(f);
 		return ag_fail(ag, AG_UNAVAILABLE, "cannot start freetype");
 	}
-	p = pattern(family, bold);
-	f->set = FcFontSort(NULL, p, FcTrue, NULL, &res);
+	p = pattern(f->cfg, family, bold);
+	f->set = FcFontSort(f->cfg, p, FcTrue, NULL, &res);
 	FcPatternDestroy(p);
 	if (f->set == NULL || f->set->nfont == 0) {
 		rc = ag_fail(ag, AG_UNAVAILABLE, "no font for family '%s': "
@@ -186,6 +194,7 @@ font_free(struct font *f)
 	if (f->set != NULL)
 		FcFontSetDestroy(f->set);
 	FT_Done_FreeType(f->lib);
+	FcConfigDestroy(f->cfg);
 	free(f->family);
 	free(f->file);
 	free(f);
