@@ -31,6 +31,7 @@ static const char *const utf8_words[] = {
 	"Crème", "brûlée,", "naïve", "façade;", "Übermäßig", "Straße!",
 	"\xf0\x9f\x98\x80", "emoji", "\xf0\x9f\xa7\xa0", "fall", "back",
 	"\xe2\x98\x95", "ñandú", "Ελληνικά", "русский", "日本語", "{\\b1}x",
+	"arc\xe2\x8c\x92", "\xf0\x9d\x96\xa0\xf0\x9d\x96\xa1",
 	"back\\Nslash", "<i>tag</i>", "&", "-->", "bad\xff" "byte", NULL
 };
 
@@ -773,7 +774,9 @@ test_font(struct agency *ag, struct font **fp)
 {
 	const char *samples[] = { "HELLO WORLD", "WAVY AVATAR", "iiiii",
 		"WWWWW", "CRÈME BRÛLÉE", "Straße", "\xf0\x9f\x98\x80 "
-		"\xf0\x9f\xa7\xa0 日本", "back\\\xe2\x81\xa0Nslash", NULL };
+		"\xf0\x9f\xa7\xa0 日本", "back\\\xe2\x81\xa0Nslash",
+		"ARC \xe2\x8c\x92\xe2\x8c\x92\xe2\x8c\x92",
+		"\xf0\x9d\x96\xa0\xf0\x9d\x96\xa1\xf0\x9d\x96\xa2", NULL };
 	struct font_extent e;
 	struct font *f = NULL, *g = NULL;
 	struct caption_rect none = { 0, 0, 0, 0 };
@@ -800,6 +803,9 @@ test_font(struct agency *ag, struct font **fp)
 	ok(font_measure(f, "HELLO WORLD", 96, NULL) > w, "more text, wider");
 	font_measure(f, "a\xf0\x9f\xa7\xa0" "b", 96, &e);
 	is_int(e.missing, 1, "a code point no font has is counted (🧠)");
+	font_measure(f, "\xe2\x8c\x92\xf0\x9d\x96\xa0", 96, &e);
+	ok(e.fallback == 2 && e.missing == 0, "⌒ (only in DejaVu Sans Mono) "
+	    "and 𝖠 (only in the Book face) come from fallback fonts");
 	font_measure(f, "bad\xff", 96, &e);
 	is_int(e.missing, 0, "a bad byte is U+FFFD, which DejaVu has");
 	is_int(font_open(ag, "No Such Family Anywhere", 0, &g), AG_OK,
