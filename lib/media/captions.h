@@ -76,8 +76,9 @@
  * &amp; &lt; &gt;.
  *
  * Ownership: everything passed in is borrowed; out buffers are the
- * caller's (the text is appended); a struct caption_layout owns all it
- * points to until caption_layout_release().
+ * caller's (the text is appended; give one without a size cap, as a
+ * full one truncates); a struct caption_layout owns all it points to,
+ * but the overlay texts, until caption_layout_release().
  *
  * Errors: AG_DATAERR for impossible looks, areas or words (naming the
  * word and why) and for overlay text that cannot fit; AG_UNAVAILABLE or
@@ -252,8 +253,9 @@ struct caption_layout {
 
 /*
  * captions_layout() - pages, lines, positions and overlays, everything
- * the writers below print.  texts may be NULL when ntexts is 0.  On
- * AG_OK *out is filled (release it); on error it is left empty.
+ * the writers below print.  texts may be NULL when ntexts is 0; the
+ * layout points into texts (overlays[].src), so they must outlive it.
+ * On AG_OK *out is filled (release it); on error it is untouched.
  */
 int captions_layout(struct agency *ag, const struct media_words *w,
     const struct caption_look *look, const struct caption_area *area,
