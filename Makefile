@@ -21,7 +21,8 @@ PKG_CONFIG ?= pkg-config
 
 # The one list of what we build against (pkg-config names) ...
 PKGS = libcurl libcjson sqlite3 yaml-0.1 fluidsynth libebur128 \
-       libavformat libavcodec libavutil libswresample libavfilter libswscale
+       libavformat libavcodec libavutil libswresample libavfilter libswscale \
+       freetype2 fontconfig libass
 # ... and the Debian packages that provide them, the tools the tests
 # use, and the runtime data.  `make deps` installs exactly these.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
@@ -29,7 +30,8 @@ DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libfluidsynth-dev timgm6mb-soundfont libebur128-dev \
        libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg \
        libavfilter-dev libswscale-dev \
-       fluidsynth
+       fluidsynth \
+       libfreetype-dev libfontconfig-dev fonts-dejavu-core libass-dev
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'

@@ -87,6 +87,7 @@ struct agency {
 #include "media/audiofile.h"
 #include "media/words.h"
 #include "media/probe.h"
+#include "media/captions.h"
 #include "music/music.h"
 #include "queue/queue.h"
 

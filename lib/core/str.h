@@ -38,4 +38,14 @@ void ag_keywords(const char *text, const char *language, size_t max,
     char ***words, size_t *n);
 void ag_keywords_free(char **words, size_t n);
 
+/*
+ * ag_utf8_decode() (text.c) - the code point that starts s (not at
+ * its NUL) and, in *len, how many bytes it takes.  A malformed, overlong
+ * or surrogate sequence decodes as U+FFFD and takes one byte, so a loop
+ * over a string always advances and never reads past the NUL.
+ */
+unsigned long ag_utf8_decode(const char *s, size_t *len);
+/* Write code point cp as UTF-8 to out (room for 4); returns the length. */
+size_t ag_utf8_encode(unsigned long cp, char *out);
+
 #endif
