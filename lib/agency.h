@@ -85,6 +85,7 @@ struct agency {
 #include "brain/brain.h"
 #include "media/loudness.h"
 #include "media/audiofile.h"
+#include "media/voice.h"
 #include "music/music.h"
 #include "queue/queue.h"
 
