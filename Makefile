@@ -22,7 +22,7 @@ PKG_CONFIG ?= pkg-config
 # The one list of what we build against (pkg-config names) ...
 PKGS = libcurl libcjson sqlite3 yaml-0.1 fluidsynth libebur128 \
        libavformat libavcodec libavutil libswresample libavfilter libswscale \
-       freetype2 fontconfig libass
+       freetype2 fontconfig libass espeak-ng
 # ... and the Debian packages that provide them, the tools the tests
 # use, and the runtime data.  `make deps` installs exactly these.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
@@ -31,7 +31,8 @@ DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg \
        libavfilter-dev libswscale-dev \
        fluidsynth \
-       libfreetype-dev libfontconfig-dev fonts-dejavu-core libass-dev
+       libfreetype-dev libfontconfig-dev fonts-dejavu-core libass-dev \
+       libespeak-ng-dev espeak-ng-data flite1-dev
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'
@@ -41,7 +42,11 @@ override CFLAGS += -std=c17 -Wall -Wextra -Werror -Wno-format-truncation \
 # libcurl is compiled against but not linked: lib/net/curl.c opens it on
 # first use, so tools that never make a request start fast.
 LINK_PKGS = $(filter-out libcurl,$(PKGS))
-LDLIBS  += $(shell $(PKG_CONFIG) --libs $(LINK_PKGS)) -ldl -lm
+# flite has no .pc file: its voices, English front end and core.
+FLITE_LIBS = -lflite_cmu_us_slt -lflite_cmu_us_kal16 -lflite_cmu_us_kal \
+	-lflite_cmu_us_awb -lflite_cmu_us_rms -lflite_usenglish \
+	-lflite_cmulex -lflite
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(LINK_PKGS)) $(FLITE_LIBS) -ldl -lm
 override LDFLAGS += -Wl,--as-needed
 
 ifdef SANITIZE

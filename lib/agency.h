@@ -88,6 +88,7 @@ struct agency {
 #include "media/words.h"
 #include "media/probe.h"
 #include "media/captions.h"
+#include "media/voice.h"
 #include "music/music.h"
 #include "queue/queue.h"
 
