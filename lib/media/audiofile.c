@@ -412,3 +412,104 @@ audiofile_write(struct agency *ag, const char *path, enum audiofile_format f,
 	}
 	return ag_atomic_commit(ag, &af);
 }
+
+/* Convert what the decoder gave and append it to out. */
+static int
+convert(SwrContext *swr, const AVFrame *f, int rate, float **out,
+    size_t *frames, size_t *alloc)
+{
+	int room, got;
+
+	room = swr_get_out_samples(swr, f ? f->nb_samples : 0) + rate / 10;
+	if (*frames + (size_t)room > *alloc) {
+		*alloc = (*frames + (size_t)room) * 2;
+		*out = xreallocarray(*out, *alloc, sizeof(**out));
+	}
+	{
+		uint8_t *dst = (uint8_t *)(*out + *frames);
+
+		got = swr_convert(swr, &dst, room, f ? (const uint8_t **)
+		    f->extended_data : NULL, f ? f->nb_samples : 0);
+	}
+	if (got < 0)
+		return -1;
+	*frames += (size_t)got;
+	return 0;
+}
+
+int
+audiofile_read(struct agency *ag, const char *path, int rate, float **pcm,
+    size_t *nframes)
+{
+	AVFormatContext *fc = NULL;
+	AVCodecContext *cc = NULL;
+	const AVCodec *codec;
+	SwrContext *swr = NULL;
+	AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+	AVPacket *pkt = NULL;
+	AVFrame *f = NULL;
+	float *out = NULL;
+	size_t frames = 0, alloc = 0;
+	int st, err, rc = AG_OK;
+
+	av_quiet(ag);
+	if ((err = avformat_open_input(&fc, path, NULL, NULL)) < 0)
+		return ag_fail(ag, AG_NOINPUT, "cannot read '%s': %s", path,
+		    av_errtext(err));
+	if (avformat_find_stream_info(fc, NULL) < 0 ||
+	    (st = av_find_best_stream(fc, AVMEDIA_TYPE_AUDIO, -1, -1, &codec,
+	    0)) < 0) {
+		rc = ag_fail(ag, AG_DATAERR, "'%s': no audio in it", path);
+		goto out;
+	}
+	if ((cc = avcodec_alloc_context3(codec)) == NULL ||
+	    (pkt = av_packet_alloc()) == NULL || (f = av_frame_alloc()) == NULL
+	    || avcodec_parameters_to_context(cc, fc->streams[st]->codecpar) < 0
+	    || (err = avcodec_open2(cc, codec, NULL)) < 0) {
+		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot decode its audio",
+		    path);
+		goto out;
+	}
+	if (swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLT, rate,
+	    &cc->ch_layout, cc->sample_fmt, cc->sample_rate, 0, NULL) < 0 ||
+	    swr_init(swr) < 0) {
+		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot convert its audio",
+		    path);
+		goto out;
+	}
+	for (;;) {
+		err = av_read_frame(fc, pkt);
+		if (err >= 0 && pkt->stream_index != st) {
+			av_packet_unref(pkt);
+			continue;
+		}
+		avcodec_send_packet(cc, err >= 0 ? pkt : NULL);
+		av_packet_unref(pkt);
+		while (avcodec_receive_frame(cc, f) == 0) {
+			if (convert(swr, f, rate, &out, &frames, &alloc) == -1) {
+				rc = ag_fail(ag, AG_DATAERR, "'%s': cannot "
+				    "convert its audio", path);
+				goto out;
+			}
+			av_frame_unref(f);
+		}
+		if (err < 0)
+			break;
+	}
+	convert(swr, NULL, rate, &out, &frames, &alloc);
+	if (frames == 0) {
+		rc = ag_fail(ag, AG_DATAERR, "'%s': no audio in it", path);
+		goto out;
+	}
+	*pcm = out;
+	*nframes = frames;
+	out = NULL;
+out:
+	free(out);
+	swr_free(&swr);
+	av_frame_free(&f);
+	av_packet_free(&pkt);
+	avcodec_free_context(&cc);
+	avformat_close_input(&fc);
+	return rc;
+}

@@ -54,4 +54,13 @@ int audiofile_write_fd(struct agency *ag, int fd, const char *name,
     enum audiofile_format f, const float *pcm, size_t frames, int channels,
     int rate);
 
+/*
+ * audiofile_read() - decode the first audio stream of any file FFmpeg
+ * reads into mono float PCM at rate Hz (a new array in *pcm, the caller
+ * frees it).  Errors: AG_NOINPUT (cannot open), AG_DATAERR (no audio,
+ * or it will not decode).
+ */
+int audiofile_read(struct agency *ag, const char *path, int rate,
+    float **pcm, size_t *frames);
+
 #endif

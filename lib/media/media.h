@@ -14,10 +14,38 @@
 #ifndef AG_MEDIA_MEDIA_H
 #define AG_MEDIA_MEDIA_H
 
+#include "core/opt.h"
 #include "media/edl.h"
+#include "media/voice.h"
 
 struct agency;
 struct cJSON;
+
+struct plan_args {
+	const char *style;		/* a name or a path; NULL: minimal */
+	const char *preset;		/* NULL: the style's */
+	const char *quality;		/* NULL: normal */
+	struct ag_strv media;		/* folders of pictures and clips */
+	int focus_set;
+	double focus_x, focus_y;	/* where to crop clips and stills */
+	const char *captions;		/* caption style; NULL: the style's */
+	const char *music;		/* a file for the bed */
+	const char *music_mood;		/* NULL: the style's */
+	int no_music;
+	const char *soundfont;		/* NULL: the default */
+	const char *narration;		/* a recorded voice, or NULL */
+	struct voice_params voice;
+};
+
+/*
+ * media_plan() - the EDL (a new agency.edl document) for script, an
+ * agency.script already checked (script_check()).  The narration and
+ * the music bed are written to the media library.  Errors: those of
+ * voice_speak() and music_compose(), AG_NOINPUT (a style, a media
+ * folder or a file that is not there), AG_DATAERR (a bad style).
+ */
+int media_plan(struct agency *ag, const struct cJSON *script,
+    const struct plan_args *a, struct cJSON **edl);
 
 struct render_args {
 	const char *output;		/* the video; required */
