@@ -50,65 +50,76 @@ focus_cb(struct agency *ag, const struct ag_option *o, const char *arg)
 	    "bottom, left, right, or X,Y from 0 to 1", arg);
 }
 
-#define RENDER_OPTIONS \
-	AG_OPT_STRING(0, "contact-sheet", "file", &ra.contact_sheet, \
-	    "also write a grid of frames to file"), \
-	AG_OPT_STRING('o', "output", "file", &output, \
-	    "write the video to file (.mp4)"), \
-	AG_OPT_KEY(0, "quality", "draft|normal|high", "produce.quality", \
-	    "x264 preset and CRF: ultrafast, veryfast or medium"), \
-	AG_OPT_BOOL(0, "subtitles", &ra.subtitles, \
-	    "write .srt and .vtt next to the video (default)"), \
-	AG_OPT_BOOL(0, "thumbnail", &ra.thumbnail, \
-	    "write a .jpg thumbnail next to the video (default)"), \
-	AG_OPT_STRING(0, "thumbnail-file", "file", &ra.thumbnail_path, \
-	    "where to write the thumbnail (.jpg or .png)")
+static int
+no_music_cb(struct agency *ag, const struct ag_option *o, const char *arg)
+{
+	(void)ag, (void)o, (void)arg;
+	pa.no_music = 1;
+	return AG_OK;
+}
 
-#define PLAN_OPTIONS \
-	AG_OPT_CHOICE(0, "captions", "karaoke|pop|classic|none", \
-	    &pa.captions, "karaoke,pop,classic,none", \
-	    "caption style (default: the style's)"), \
-	AG_OPT_KEY(0, "engine", "espeak|flite", "produce.engine", \
-	    "text-to-speech engine (default espeak)"), \
-	AG_OPT_CALLBACK(0, "focus", "where", focus_cb, \
-	    "crop around: center, top, bottom, left, right or X,Y"), \
-	AG_OPT_STRING(0, "language", "tag", &language, \
-	    "language of the voice (default: the script's)"), \
-	AG_OPT_LIST(0, "media", "dir", &pa.media, \
-	    "pictures and clips to choose from (repeatable)"), \
-	AG_OPT_STRING(0, "music", "file", &pa.music, \
-	    "use this file as the music bed"), \
-	AG_OPT_STRING(0, "music-mood", "mood", &pa.music_mood, \
-	    "compose the bed in this mood (see agency-compose moods)"), \
-	AG_OPT_BOOL(0, "no-music", &pa.no_music, "no music bed"), \
-	AG_OPT_STRING(0, "narration", "file", &pa.narration, \
-	    "a recorded voice instead of text-to-speech"), \
-	AG_OPT_KEY(0, "preset", "name", "produce.preset", \
-	    "shorts, tiktok, reels, youtube, square, portrait, x"), \
-	AG_OPT_INT(0, "rate", "wpm", &rate, 0, VOICE_WPM_MAX, \
-	    "speaking rate in words per minute (0: the voice's)"), \
-	AG_OPT_KEY(0, "soundfont", "file", "music.soundfont", \
-	    "General MIDI SoundFont for the bed"), \
-	AG_OPT_KEY(0, "style", "name", "produce.style", \
-	    "cinematic, minimal, bold, a user style or a file"), \
-	AG_OPT_KEY(0, "voice", "name", "produce.voice", \
-	    "voice (see agency-produce voices)")
+/* Each option once; the tables below list them in order. */
+#define O_CAPTIONS AG_OPT_CHOICE(0, "captions", "karaoke|pop|classic|none", \
+	&pa.captions, "karaoke,pop,classic,none", \
+	"caption style (default: the style's)")
+#define O_CONTACT AG_OPT_STRING(0, "contact-sheet", "file", \
+	&ra.contact_sheet, "also write a grid of frames to file")
+#define O_ENGINE AG_OPT_KEY(0, "engine", "espeak|flite", "produce.engine", \
+	"text-to-speech engine (default espeak)")
+#define O_FOCUS AG_OPT_CALLBACK(0, "focus", "where", focus_cb, \
+	"crop around: center, top, bottom, left, right or X,Y")
+#define O_LANGUAGE AG_OPT_STRING(0, "language", "tag", &language, \
+	"language of the voice (default: the script's)")
+#define O_MEDIA AG_OPT_LIST(0, "media", "dir", &pa.media, \
+	"pictures and clips to choose from (repeatable)")
+#define O_MUSIC AG_OPT_STRING(0, "music", "file", &pa.music, \
+	"use this file as the music bed")
+#define O_MOOD AG_OPT_STRING(0, "music-mood", "mood", &pa.music_mood, \
+	"compose the bed in this mood (see agency-compose moods)")
+#define O_NARRATION AG_OPT_STRING(0, "narration", "file", &pa.narration, \
+	"a recorded voice instead of text-to-speech")
+#define O_NO_MUSIC AG_OPT_CALLBACK(0, "no-music", NULL, no_music_cb, \
+	"no music bed")
+#define O_OUTPUT AG_OPT_STRING('o', "output", "file", &output, \
+	"write the video to file (.mp4)")
+#define O_PRESET AG_OPT_KEY(0, "preset", "name", "produce.preset", \
+	"shorts, tiktok, reels, youtube, square, portrait, x")
+#define O_QUALITY AG_OPT_KEY(0, "quality", "draft|normal|high", \
+	"produce.quality", "x264 preset and CRF: ultrafast, veryfast, medium")
+#define O_RATE AG_OPT_INT(0, "rate", "wpm", &rate, 0, VOICE_WPM_MAX, \
+	"speaking rate in words per minute (0: the voice's)")
+#define O_SOUNDFONT AG_OPT_KEY(0, "soundfont", "file", "music.soundfont", \
+	"General MIDI SoundFont for the bed")
+#define O_STYLE AG_OPT_KEY(0, "style", "name", "produce.style", \
+	"cinematic, minimal, bold, a user style or a file")
+#define O_SUBTITLES AG_OPT_BOOL(0, "subtitles", &ra.subtitles, \
+	"write .srt and .vtt next to the video (default)")
+#define O_THUMBNAIL AG_OPT_BOOL(0, "thumbnail", &ra.thumbnail, \
+	"write a .jpg thumbnail next to the video (default)")
+#define O_THUMBFILE AG_OPT_STRING(0, "thumbnail-file", "file", \
+	&ra.thumbnail_path, "where to write the thumbnail (.jpg or .png)")
+#define O_VOICE AG_OPT_KEY(0, "voice", "name", "produce.voice", \
+	"voice (see agency-produce voices)")
 
 static const struct ag_option produce_options[] = {
-	PLAN_OPTIONS,
-	RENDER_OPTIONS,
+	O_CAPTIONS, O_CONTACT, O_ENGINE, O_FOCUS, O_LANGUAGE, O_MEDIA,
+	O_MUSIC, O_MOOD, O_NARRATION, O_NO_MUSIC, O_OUTPUT,
 	AG_OPT_STRING(0, "plan-out", "file", &plan_out,
 	    "also write the edit decision list to file"),
+	O_PRESET, O_QUALITY, O_RATE, O_SOUNDFONT, O_STYLE, O_SUBTITLES,
+	O_THUMBNAIL, O_THUMBFILE, O_VOICE,
 	AG_OPT_END
 };
 static const struct ag_option plan_options[] = {
-	PLAN_OPTIONS,
+	O_CAPTIONS, O_ENGINE, O_FOCUS, O_LANGUAGE, O_MEDIA, O_MUSIC, O_MOOD,
+	O_NARRATION, O_NO_MUSIC,
 	AG_OPT_STRING('o', "output", "file", &output,
 	    "write the edit decision list to file, not stdout"),
+	O_PRESET, O_RATE, O_SOUNDFONT, O_STYLE, O_VOICE,
 	AG_OPT_END
 };
 static const struct ag_option render_options[] = {
-	RENDER_OPTIONS,
+	O_CONTACT, O_OUTPUT, O_QUALITY, O_SUBTITLES, O_THUMBNAIL, O_THUMBFILE,
 	AG_OPT_END
 };
 static const struct ag_option voices_options[] = {
@@ -154,10 +165,12 @@ plan_settings(struct agency *ag)
 	}
 }
 
+/* An EDL's own quality stands unless --quality says otherwise. */
 static void
 render_settings(struct agency *ag)
 {
-	ra.quality = nonempty(config_str(ag, "produce.quality"));
+	ra.quality = config_origin(ag, "produce.quality") == CFG_FROM_FLAG ?
+	    nonempty(config_str(ag, "produce.quality")) : NULL;
 	ra.output = output;
 }
 
@@ -182,7 +195,7 @@ plan(struct agency *ag, int argc, char **argv)
 	int rc;
 
 	argc = ag_parse_options(ag, argc, argv, plan_options,
-	    "plan [options] [SCRIPT]");
+	    "[options] [SCRIPT]");
 	if (argc > 1)
 		ag_usage_error(ag, "unexpected argument '%s'", argv[1]);
 	plan_settings(ag);
@@ -202,7 +215,7 @@ render(struct agency *ag, int argc, char **argv)
 	int rc;
 
 	argc = ag_parse_options(ag, argc, argv, render_options,
-	    "render [options] [EDL] -o file");
+	    "[options] [EDL] -o file");
 	if (argc > 1)
 		ag_usage_error(ag, "unexpected argument '%s'", argv[1]);
 	if (output == NULL)
@@ -226,7 +239,7 @@ voices(struct agency *ag, int argc, char **argv)
 	int rc;
 
 	argc = ag_parse_options(ag, argc, argv, voices_options,
-	    "voices [--engine espeak|flite]");
+	    "[--engine espeak|flite]");
 	if (argc != 0)
 		ag_usage_error(ag, "unexpected argument '%s'", argv[0]);
 	if ((rc = voice_list(ag, engine, &list)) != AG_OK)
@@ -245,7 +258,7 @@ styles(struct agency *ag, int argc, char **argv)
 	const cJSON *it;
 	int rc;
 
-	argc = ag_parse_options(ag, argc, argv, no_options, "styles");
+	argc = ag_parse_options(ag, argc, argv, no_options, "");
 	if (argc != 0)
 		ag_usage_error(ag, "unexpected argument '%s'", argv[0]);
 	if ((rc = style_list(ag, &list)) != AG_OK)
@@ -264,7 +277,7 @@ presets(struct agency *ag, int argc, char **argv)
 	cJSON *o;
 	int i, rc = AG_OK;
 
-	argc = ag_parse_options(ag, argc, argv, no_options, "presets");
+	argc = ag_parse_options(ag, argc, argv, no_options, "");
 	if (argc != 0)
 		ag_usage_error(ag, "unexpected argument '%s'", argv[0]);
 	for (i = 0; rc == AG_OK && (p = media_preset_at(i)) != NULL; i++) {
