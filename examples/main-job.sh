@@ -1,12 +1,15 @@
 #!/bin/sh
 # examples/main-job.sh - the main job: the longest pipeline that exists,
-# offline, on the embedded defaults (no API key, no network).
+# offline, on the embedded defaults (no API key, no network):
 #
-# Today: the front, its configuration and the shared store,
-#   brief -> agency-script (offline: no key, no network needed)
-# and a music bed from agency-compose.  As the tools land this script grows into
-#   brief -> agency-script -> agency-produce -> agency-upload --to dir:
-# and keeps running with no key and no network.
+#   brief -> agency-script (offline provider) -> agency-produce
+#         (voice, pictures, captions, music, render) -> a finished MP4
+#
+# The results go to $AGENCY_OUT (default ./out): the script, the edit
+# decision list, the video with its subtitles and thumbnail, and the
+# production document.  Settings come from the configuration as usual,
+# so `AGENCY_CONFIG=fast.yaml` with produce.quality: draft makes a quick
+# preview of the same job.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 PATH="$here/bin:$PATH"
@@ -25,8 +28,10 @@ agency-script --brief "$here/examples/script/sourdough.md" \
     >"$out/sourdough.script.json"
 sed 's/,"scenes".*//' "$out/sourdough.script.json"
 
-echo "== a music bed (agency-compose), offline"
-agency-compose --mood calm --duration 15 --seed 1 -o "$out/bed.wav" \
-    >"$out/bed.json"
-cat "$out/bed.json"
+echo "== the video (agency-produce: voice, pictures, captions, music)"
+agency-produce --style cinematic --plan-out "$out/sourdough.edl.json" \
+    -o "$out/sourdough.mp4" <"$out/sourdough.script.json" \
+    >"$out/sourdough.production.json"
+sed 's/,"captions".*//' "$out/sourdough.production.json"
+ls -l "$out"/sourdough.*
 echo "done: $out"
