@@ -70,4 +70,14 @@ struct render_args {
 int media_render(struct agency *ag, const struct edl *e,
     const struct render_args *a, struct cJSON **production);
 
+/*
+ * media_transcode() - another rendition of a finished video, for a
+ * platform that needs another frame (X caps uploads at 1280x1024): in,
+ * fitted to preset's frame and rate (cropped to fill it), its own sound
+ * kept at the usual loudness; written to out as media_render() writes,
+ * with the rendition's production document.  quality NULL: normal.
+ */
+int media_transcode(struct agency *ag, const char *in, const char *preset,
+    const char *out, const char *quality, struct cJSON **production);
+
 #endif

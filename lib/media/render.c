@@ -143,6 +143,23 @@ struct rjob {
 	struct ag_progress progress;
 };
 
+/* Two outputs under one name would overwrite each other. */
+static int
+distinct(struct agency *ag, const struct rjob *j)
+{
+	const struct out *o[] = { &j->video, &j->srt, &j->vtt, &j->thumb,
+	    &j->sheet };
+	size_t a, b, n = sizeof(o) / sizeof(o[0]);
+
+	for (a = 0; a < n; a++)
+		for (b = a + 1; b < n; b++)
+			if (o[a]->path != NULL && o[b]->path != NULL &&
+			    strcmp(o[a]->path, o[b]->path) == 0)
+				return ag_fail(ag, AG_USAGE, "'%s' is named "
+				    "for two outputs", o[a]->path);
+	return AG_OK;
+}
+
 static int
 open_outputs(struct agency *ag, struct rjob *j)
 {
@@ -172,6 +189,8 @@ open_outputs(struct agency *ag, struct rjob *j)
 		goto out;
 	if (a->contact_sheet != NULL && (rc = out_open(ag, &j->sheet,
 	    xstrdup(a->contact_sheet))) != AG_OK)
+		goto out;
+	if ((rc = distinct(ag, j)) != AG_OK)
 		goto out;
 	rc = textlayer_ass(ag, j->e, &b);
 	if (rc == AG_OK)
