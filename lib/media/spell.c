@@ -589,6 +589,7 @@ struct cut {
 	struct buf all;			/* the folded token */
 	size_t lead, end;		/* core is all[lead, end) */
 	char core[256];			/* a copy, NUL-terminated */
+	int toolong;			/* the core did not fit */
 };
 
 static void
@@ -599,6 +600,7 @@ cut_init(struct cut *c, const char *tok)
 	buf_init(&c->all, 0);
 	c->core[0] = '\0';
 	c->lead = c->end = 0;
+	c->toolong = 0;
 	if (tok == NULL)
 		return;
 	fold(tok, &c->all);
@@ -609,8 +611,10 @@ cut_init(struct cut *c, const char *tok)
 	while (c->end > c->lead && strchr(TRAIL, c->all.data[c->end - 1]))
 		c->end--;
 	n = c->end - c->lead;
-	if (n >= sizeof(c->core))
+	if (n >= sizeof(c->core)) {
 		n = sizeof(c->core) - 1;
+		c->toolong = 1;
+	}
 	memcpy(c->core, buf_str(&c->all) + c->lead, n);
 	c->core[n] = '\0';
 }
@@ -1100,7 +1104,8 @@ part(const struct ctx *c, const char *tok, int sentence_end, struct buf *out)
 
 	cut_init(&t, tok);
 	all = buf_str(&t.all);
-	if (c->lang == SPELL_NONE || t.end == t.lead) {
+	/* Other languages, lone punctuation, a URL longer than core[]. */
+	if (c->lang == SPELL_NONE || t.end == t.lead || t.toolong) {
 		punct(out, all, t.all.len);
 		cut_release(&t);
 		return;

@@ -178,6 +178,23 @@ main(void)
 		    ends[i].next), ends[i].want, "sentence end: %s %s",
 		    ends[i].tok, ends[i].next ? ends[i].next : "(end)");
 
+	/* A token too long to be a number is passed on whole. */
+	{
+		struct buf t = BUF_INIT, want = BUF_INIT;
+
+		buf_addstr(&t, "(");
+		for (i = 0; i < 60; i++)
+			buf_addstr(&t, "abc/");
+		buf_addstr(&want, buf_str(&t));
+		buf_addstr(&t, "**).");
+		buf_addstr(&want, ").");
+		buf_reset(&b);
+		spell_token(SPELL_EN_US, NULL, buf_str(&t), NULL, 0, &b);
+		is_str(buf_str(&b), buf_str(&want), "a long token stays whole");
+		buf_release(&t);
+		buf_release(&want);
+	}
+
 	/* An abbreviation that ends the sentence keeps its full stop. */
 	buf_reset(&b);
 	spell_token(SPELL_EN_US, "bread", "etc.", NULL, 1, &b);
