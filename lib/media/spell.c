@@ -404,7 +404,7 @@ static const struct currency currencies[] = {
 	{ "\xe2\x82\xac", "euro", "euros", "cent", "cents" },	/* € */
 	{ "\xc2\xa3", "pound", "pounds", "penny", "pence" },	/* £ */
 	{ "\xc2\xa5", "yen", "yen", NULL, NULL },		/* ¥ */
-	{ "\xe2\x82\xb9", "rupee", "rupees", "paisa", "paise" },	/* ₹ */
+	{ "\xe2\x82\xb9", "rupee", "rupees", "paisa", "paise" },  /* ₹ */
 	{ "\xe2\x82\xa9", "won", "won", NULL, NULL },		/* ₩ */
 	{ "\xe2\x82\xbf", "bitcoin", "bitcoin", NULL, NULL },	/* ₿ */
 };
@@ -477,7 +477,8 @@ static const struct {
 	{ "KB", "kilobyte", "kilobytes" }, { "MB", "megabyte", "megabytes" },
 	{ "GB", "gigabyte", "gigabytes" }, { "TB", "terabyte", "terabytes" },
 	{ "Hz", "hertz", "hertz" }, { "kHz", "kilohertz", "kilohertz" },
-	{ "MHz", "megahertz", "megahertz" }, { "GHz", "gigahertz", "gigahertz" },
+	{ "MHz", "megahertz", "megahertz" },
+	{ "GHz", "gigahertz", "gigahertz" },
 	{ "kW", "kilowatt", "kilowatts" },
 	{ "kWh", "kilowatt hour", "kilowatt hours" },
 	{ "h", "hour", "hours" }, { "hr", "hour", "hours" },

@@ -90,7 +90,7 @@ static const struct {
 	{ "en", NULL, "2/3", NULL, "two thirds" },
 	{ "en", NULL, "24/7", NULL, "twenty-four seven" },
 	{ "en", NULL, "10-20", NULL, "ten to twenty" },
-	{ "en", NULL, "10\xe2\x80\x93" "20", NULL, "ten to twenty" },	/* – */
+	{ "en", NULL, "10\xe2\x80\x93" "20", NULL, "ten to twenty" },  /* – */
 	{ "en", NULL, "5-year-old", NULL, "five-year-old" },
 	{ "en", NULL, "COVID-19", NULL, "COVID-nineteen" },
 	/* units */
@@ -128,7 +128,7 @@ static const struct {
 	{ "en", NULL, "wait\xe2\x80\xa6", NULL, "wait..." },	/* … */
 	{ "en", NULL, "**bold**", NULL, "bold" },
 	{ "en", NULL, "-", NULL, "," },
-	{ "en", NULL, "soft\xc2\xad" "ware", NULL, "software" },	/* &shy; */
+	{ "en", NULL, "soft\xc2\xad" "ware", NULL, "software" },  /* &shy; */
 	{ "en", NULL, "bad\xff" "byte", NULL, "badbyte" },
 	{ "en", NULL, "caf\xc3\xa9", NULL, "caf\xc3\xa9" },	/* café */
 	{ "en", NULL, "mistakes,", NULL, "mistakes," },
