@@ -719,6 +719,7 @@ next_is_scale(const char *tok)
 struct ctx {
 	enum spell_lang lang;
 	const char *prev, *next;
+	int part;			/* inside a range or a compound */
 };
 
 static int numeric(const struct ctx *c, const char *s, struct buf *out);
@@ -823,7 +824,7 @@ clocktime(const struct ctx *c, const struct num *h, const char *rest,
 	return 1;
 }
 
-/* "1/2", "3/4", "24/7". */
+/* "1/2", "3/4", "24/7", "9/10" (nine out of ten). */
 static int
 fraction(const struct ctx *c, const struct num *a, const char *rest,
     struct buf *out)
@@ -842,10 +843,47 @@ fraction(const struct ctx *c, const struct num *a, const char *rest,
 		word(out, "twenty-four seven");
 		return 1;
 	}
+	if ((d.v == 10 || d.v == 100) && a->v > 1 && a->v <= d.v) {
+		cardinal(out, a->v, c->lang);
+		word(out, "out of");
+		cardinal(out, d.v, c->lang);
+		return 1;
+	}
 	if (d.v < 2 || d.v > 10 || a->v > 99)
 		return 0;
 	cardinal(out, a->v, c->lang);
 	word(out, a->v == 1 ? one[d.v] : many[d.v]);
+	return 1;
+}
+
+static const char *const months[] = { "January", "February", "March",
+	"April", "May", "June", "July", "August", "September", "October",
+	"November", "December" };
+
+/* An ISO date after its year: "-12-01" in "2024-12-01". */
+static int
+iso_date(const struct ctx *c, const struct num *y, const char *rest,
+    struct buf *out)
+{
+	unsigned m, d;
+	size_t mark;
+
+	if (!is_year(y) || strlen(rest) != 6 || rest[3] != '-' ||
+	    !isdigit((unsigned char)rest[1]) ||
+	    !isdigit((unsigned char)rest[2]) ||
+	    !isdigit((unsigned char)rest[4]) ||
+	    !isdigit((unsigned char)rest[5]))
+		return 0;
+	m = (unsigned)((rest[1] - '0') * 10 + (rest[2] - '0'));
+	d = (unsigned)((rest[4] - '0') * 10 + (rest[5] - '0'));
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	word(out, months[m - 1]);
+	mark = out->len;
+	cardinal(out, d, c->lang);
+	ordinalize(out, mark);
+	buf_addch(out, ',');
+	year(out, (unsigned)y->v, c->lang);
 	return 1;
 }
 
@@ -908,6 +946,11 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 		word(out, "times");
 		return 1;
 	}
+	if (strcmp(rest, "+") == 0) {		/* "100+ recipes" */
+		say_num(out, &n, N_CARDINAL, c->lang);
+		word(out, "plus");
+		return 1;
+	}
 	if ((w = scale_suffix(rest, 0)) != NULL) {
 		say_num(out, &n, N_CARDINAL, c->lang);
 		word(out, w);
@@ -928,23 +971,19 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 		return clocktime(c, &n, rest, out);
 	if (rest[0] == '/')
 		return fraction(c, &n, rest, out);
-	if (rest[0] == '-' && rest[1] != '\0') {
-		/* "10-20" ten to twenty; "5-year-old" five-year-old. */
-		struct ctx sub = *c;
-
-		sub.prev = sub.next = NULL;
-		say_num(out, &n, N_YEAR, c->lang);
-		k = out->len;
-		if (num_parse(rest + 1, &prev) > 0 && prev.sign == 0) {
-			word(out, "to");
-			if (numeric(&sub, rest + 1, out))
-				return 1;
-			out->len = k;
-			out->data[k] = '\0';
-		}
-		buf_addch(out, '-');
-		buf_addstr(out, rest + 1);
+	if (iso_date(c, &n, rest, out))
 		return 1;
+	if (rest[0] == '-' && !c->part && num_parse(rest + 1, &prev) > 0 &&
+	    prev.sign == 0) {
+		/* "10-20": ten to twenty; compound() takes "5-year-old". */
+		struct ctx sub = { c->lang, NULL, NULL, 1 };
+
+		say_num(out, &n, N_YEAR, c->lang);
+		word(out, "to");
+		if (numeric(&sub, rest + 1, out))
+			return 1;
+		out->len = mark;
+		out->data[mark] = '\0';
 	}
 	return 0;
 }
@@ -953,7 +992,7 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 static int
 compound(const struct ctx *c, const char *s, struct buf *out)
 {
-	struct ctx sub = *c;
+	struct ctx sub = { c->lang, NULL, NULL, 1 };
 	const char *p, *dash;
 	char part[256];
 	size_t n;
@@ -961,7 +1000,6 @@ compound(const struct ctx *c, const char *s, struct buf *out)
 
 	if (strpbrk(s, "0123456789") == NULL || strchr(s, '-') == NULL)
 		return 0;
-	sub.prev = sub.next = NULL;
 	for (p = s; ; p = dash + 1) {
 		dash = strchr(p, '-');
 		n = dash ? (size_t)(dash - p) : strlen(p);
@@ -1137,7 +1175,7 @@ spell_token(enum spell_lang lang, const char *prev, const char *tok,
     const char *next, int sentence_end, struct buf *out)
 {
 	struct buf f = BUF_INIT, one = BUF_INIT;
-	struct ctx c = { lang, prev, next };
+	struct ctx c = { lang, prev, next, 0 };
 	const char *p, *sp;
 	size_t start = out->len;
 

@@ -89,6 +89,14 @@ static const struct {
 	{ "en", NULL, "3/4", NULL, "three quarters" },
 	{ "en", NULL, "2/3", NULL, "two thirds" },
 	{ "en", NULL, "24/7", NULL, "twenty-four seven" },
+	{ "en", NULL, "9/10", NULL, "nine out of ten" },
+	{ "en", NULL, "95/100", NULL, "ninety-five out of one hundred" },
+	{ "en", NULL, "2024-12-01", NULL, "December first, twenty "
+	    "twenty-four" },
+	{ "en", NULL, "2024-13-01", NULL, "twenty twenty-four-thirteen-zero "
+	    "one" },
+	{ "en", NULL, "100+", NULL, "one hundred plus" },
+	{ "en", NULL, "1-on-1", NULL, "one-on-one" },
 	{ "en", NULL, "10-20", NULL, "ten to twenty" },
 	{ "en", NULL, "10\xe2\x80\x93" "20", NULL, "ten to twenty" },  /* – */
 	{ "en", NULL, "5-year-old", NULL, "five-year-old" },
