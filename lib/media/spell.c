@@ -952,6 +952,9 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 		return 1;
 	}
 	if ((w = scale_suffix(rest, 0)) != NULL) {
+		/* "10K followers", but "4K video" and a "5K" run. */
+		if (strcmp(rest, "K") == 0 && is_int(&n) && n.v < 10)
+			w = "K";
 		say_num(out, &n, N_CARDINAL, c->lang);
 		word(out, w);
 		return 1;
@@ -979,6 +982,11 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 		struct ctx sub = { c->lang, NULL, NULL, 1 };
 
 		say_num(out, &n, N_YEAR, c->lang);
+		if (strlen(rest + 1) == k && strncmp(rest + 1, p, k) == 0) {
+			buf_addch(out, '-');	/* "50-50": fifty-fifty */
+			say_num(out, &n, N_YEAR, c->lang);
+			return 1;
+		}
 		word(out, "to");
 		if (numeric(&sub, rest + 1, out))
 			return 1;

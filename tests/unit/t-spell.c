@@ -25,6 +25,8 @@ static const struct {
 	    "six seven eight nine zero one two three four five six seven "
 	    "eight nine" },
 	{ "en", NULL, "10k", NULL, "ten thousand" },
+	{ "en", NULL, "10K", NULL, "ten thousand" },
+	{ "en", NULL, "4K", NULL, "four K" },
 	{ "en", NULL, "3x", NULL, "three times" },
 	{ "en", "1920", "x", "1080", "by" },
 	{ "en", NULL, "1920", "x", "one thousand nine hundred twenty" },
@@ -98,6 +100,7 @@ static const struct {
 	{ "en", NULL, "100+", NULL, "one hundred plus" },
 	{ "en", NULL, "1-on-1", NULL, "one-on-one" },
 	{ "en", NULL, "10-20", NULL, "ten to twenty" },
+	{ "en", NULL, "50-50", NULL, "fifty-fifty" },
 	{ "en", NULL, "10\xe2\x80\x93" "20", NULL, "ten to twenty" },  /* – */
 	{ "en", NULL, "5-year-old", NULL, "five-year-old" },
 	{ "en", NULL, "COVID-19", NULL, "COVID-nineteen" },
