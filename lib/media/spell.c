@@ -510,16 +510,20 @@ singular(const struct num *n)
 	return is_int(n) && n->v == 1 && n->sign != '-';
 }
 
-/* am/pm as written after a time: "am", "PM", "a.m" (the dot is trail). */
+/*
+ * am/pm as written after a time: "am", "PM", "a.m" (the dot is trail).
+ * Spoken as "A.M.": espeak-ng reads "A M" as "uh em", and both engines
+ * say the letters of "A.M." with no pause after them.
+ */
 static const char *
 meridiem(const char *s)
 {
 	if (strcasecmp(s, "am") == 0 || strcasecmp(s, "a.m") == 0 ||
 	    strcasecmp(s, "a.m.") == 0)
-		return "A M";
+		return "A.M.";
 	if (strcasecmp(s, "pm") == 0 || strcasecmp(s, "p.m") == 0 ||
 	    strcasecmp(s, "p.m.") == 0)
-		return "P M";
+		return "P.M.";
 	return NULL;
 }
 
@@ -566,7 +570,7 @@ static const struct abbr {
 	{ "Nov.", "November", 0 }, { "Dec.", "December", 0 },
 	{ "No.", "number", A_TITLE | A_NUMBER },
 	{ "Nos.", "numbers", A_TITLE | A_NUMBER },
-	{ "a.m.", "A M", A_FOLD }, { "p.m.", "P M", A_FOLD },
+	{ "a.m.", "A.M.", A_FOLD }, { "p.m.", "P.M.", A_FOLD },
 	{ "w/", "with", A_FOLD }, { "w/o", "without", A_FOLD },
 	{ "&", "and", 0 }, { "+", "plus", 0 }, { "=", "equals", 0 },
 	{ "%", "percent", 0 }, { "@", "at", 0 }, { "#", "number", 0 },
@@ -1172,7 +1176,7 @@ part(const struct ctx *c, const char *tok, int sentence_end, struct buf *out)
 		out->data[--out->len] = '\0';
 	punct(out, all + t.end + dots, t.all.len - t.end - dots);
 	if (dots > 0 && sentence_end && strpbrk(all + t.end + dots, ".!?") ==
-	    NULL)
+	    NULL && out->data[out->len - 1] != '.')
 		buf_addch(out, '.');
 	buf_release(&w);
 	cut_release(&t);

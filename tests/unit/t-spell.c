@@ -81,10 +81,10 @@ static const struct {
 	{ "en", NULL, "10:05", NULL, "ten oh five" },
 	{ "en", NULL, "9:00", NULL, "nine o'clock" },
 	{ "en", NULL, "9:00", "am", "nine" },
-	{ "en", "9:00", "am", NULL, "A M" },
-	{ "en", NULL, "9:30pm", NULL, "nine thirty P M" },
-	{ "en", NULL, "9am", NULL, "nine A M" },
-	{ "en", "5", "p.m.", NULL, "P M" },
+	{ "en", "9:00", "am", NULL, "A.M." },
+	{ "en", NULL, "9:30pm", NULL, "nine thirty P.M." },
+	{ "en", NULL, "9am", NULL, "nine A.M." },
+	{ "en", "5", "p.m.", NULL, "P.M." },
 	{ "en", "I", "am", NULL, "am" },
 	{ "en", NULL, "16:9", NULL, "sixteen to nine" },
 	{ "en", NULL, "1/2", NULL, "one half" },
@@ -213,6 +213,9 @@ main(void)
 	buf_reset(&b);
 	spell_token(SPELL_EN_US, "bread", "etc.", "and", 0, &b);
 	is_str(buf_str(&b), "et cetera", "etc. inside a sentence");
+	buf_reset(&b);
+	spell_token(SPELL_EN_US, "9", "p.m.", NULL, 1, &b);
+	is_str(buf_str(&b), "P.M.", "one full stop for p.m. at the end");
 
 	is_int(spell_language(NULL), SPELL_EN_US, "no language is English");
 	is_int(spell_language("en-US"), SPELL_EN_US, "en-US");
