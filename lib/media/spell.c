@@ -404,7 +404,7 @@ static const struct currency currencies[] = {
 	{ "\xe2\x82\xac", "euro", "euros", "cent", "cents" },	/* € */
 	{ "\xc2\xa3", "pound", "pounds", "penny", "pence" },	/* £ */
 	{ "\xc2\xa5", "yen", "yen", NULL, NULL },		/* ¥ */
-	{ "\xe2\x82\xb9", "rupee", "rupees", "paisa", "paise" },	/* ₹ */
+	{ "\xe2\x82\xb9", "rupee", "rupees", "paisa", "paise" },  /* ₹ */
 	{ "\xe2\x82\xa9", "won", "won", NULL, NULL },		/* ₩ */
 	{ "\xe2\x82\xbf", "bitcoin", "bitcoin", NULL, NULL },	/* ₿ */
 };
@@ -477,7 +477,8 @@ static const struct {
 	{ "KB", "kilobyte", "kilobytes" }, { "MB", "megabyte", "megabytes" },
 	{ "GB", "gigabyte", "gigabytes" }, { "TB", "terabyte", "terabytes" },
 	{ "Hz", "hertz", "hertz" }, { "kHz", "kilohertz", "kilohertz" },
-	{ "MHz", "megahertz", "megahertz" }, { "GHz", "gigahertz", "gigahertz" },
+	{ "MHz", "megahertz", "megahertz" },
+	{ "GHz", "gigahertz", "gigahertz" },
 	{ "kW", "kilowatt", "kilowatts" },
 	{ "kWh", "kilowatt hour", "kilowatt hours" },
 	{ "h", "hour", "hours" }, { "hr", "hour", "hours" },
@@ -509,16 +510,20 @@ singular(const struct num *n)
 	return is_int(n) && n->v == 1 && n->sign != '-';
 }
 
-/* am/pm as written after a time: "am", "PM", "a.m" (the dot is trail). */
+/*
+ * am/pm as written after a time: "am", "PM", "a.m" (the dot is trail).
+ * Spoken as "A.M.": espeak-ng reads "A M" as "uh em", and both engines
+ * say the letters of "A.M." with no pause after them.
+ */
 static const char *
 meridiem(const char *s)
 {
 	if (strcasecmp(s, "am") == 0 || strcasecmp(s, "a.m") == 0 ||
 	    strcasecmp(s, "a.m.") == 0)
-		return "A M";
+		return "A.M.";
 	if (strcasecmp(s, "pm") == 0 || strcasecmp(s, "p.m") == 0 ||
 	    strcasecmp(s, "p.m.") == 0)
-		return "P M";
+		return "P.M.";
 	return NULL;
 }
 
@@ -565,7 +570,7 @@ static const struct abbr {
 	{ "Nov.", "November", 0 }, { "Dec.", "December", 0 },
 	{ "No.", "number", A_TITLE | A_NUMBER },
 	{ "Nos.", "numbers", A_TITLE | A_NUMBER },
-	{ "a.m.", "A M", A_FOLD }, { "p.m.", "P M", A_FOLD },
+	{ "a.m.", "A.M.", A_FOLD }, { "p.m.", "P.M.", A_FOLD },
 	{ "w/", "with", A_FOLD }, { "w/o", "without", A_FOLD },
 	{ "&", "and", 0 }, { "+", "plus", 0 }, { "=", "equals", 0 },
 	{ "%", "percent", 0 }, { "@", "at", 0 }, { "#", "number", 0 },
@@ -589,6 +594,7 @@ struct cut {
 	struct buf all;			/* the folded token */
 	size_t lead, end;		/* core is all[lead, end) */
 	char core[256];			/* a copy, NUL-terminated */
+	int toolong;			/* the core did not fit */
 };
 
 static void
@@ -599,6 +605,7 @@ cut_init(struct cut *c, const char *tok)
 	buf_init(&c->all, 0);
 	c->core[0] = '\0';
 	c->lead = c->end = 0;
+	c->toolong = 0;
 	if (tok == NULL)
 		return;
 	fold(tok, &c->all);
@@ -609,8 +616,10 @@ cut_init(struct cut *c, const char *tok)
 	while (c->end > c->lead && strchr(TRAIL, c->all.data[c->end - 1]))
 		c->end--;
 	n = c->end - c->lead;
-	if (n >= sizeof(c->core))
+	if (n >= sizeof(c->core)) {
 		n = sizeof(c->core) - 1;
+		c->toolong = 1;
+	}
 	memcpy(c->core, buf_str(&c->all) + c->lead, n);
 	c->core[n] = '\0';
 }
@@ -714,6 +723,7 @@ next_is_scale(const char *tok)
 struct ctx {
 	enum spell_lang lang;
 	const char *prev, *next;
+	int part;			/* inside a range or a compound */
 };
 
 static int numeric(const struct ctx *c, const char *s, struct buf *out);
@@ -818,7 +828,7 @@ clocktime(const struct ctx *c, const struct num *h, const char *rest,
 	return 1;
 }
 
-/* "1/2", "3/4", "24/7". */
+/* "1/2", "3/4", "24/7", "9/10" (nine out of ten). */
 static int
 fraction(const struct ctx *c, const struct num *a, const char *rest,
     struct buf *out)
@@ -837,10 +847,47 @@ fraction(const struct ctx *c, const struct num *a, const char *rest,
 		word(out, "twenty-four seven");
 		return 1;
 	}
+	if ((d.v == 10 || d.v == 100) && a->v > 1 && a->v <= d.v) {
+		cardinal(out, a->v, c->lang);
+		word(out, "out of");
+		cardinal(out, d.v, c->lang);
+		return 1;
+	}
 	if (d.v < 2 || d.v > 10 || a->v > 99)
 		return 0;
 	cardinal(out, a->v, c->lang);
 	word(out, a->v == 1 ? one[d.v] : many[d.v]);
+	return 1;
+}
+
+static const char *const months[] = { "January", "February", "March",
+	"April", "May", "June", "July", "August", "September", "October",
+	"November", "December" };
+
+/* An ISO date after its year: "-12-01" in "2024-12-01". */
+static int
+iso_date(const struct ctx *c, const struct num *y, const char *rest,
+    struct buf *out)
+{
+	unsigned m, d;
+	size_t mark;
+
+	if (!is_year(y) || strlen(rest) != 6 || rest[3] != '-' ||
+	    !isdigit((unsigned char)rest[1]) ||
+	    !isdigit((unsigned char)rest[2]) ||
+	    !isdigit((unsigned char)rest[4]) ||
+	    !isdigit((unsigned char)rest[5]))
+		return 0;
+	m = (unsigned)((rest[1] - '0') * 10 + (rest[2] - '0'));
+	d = (unsigned)((rest[4] - '0') * 10 + (rest[5] - '0'));
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	word(out, months[m - 1]);
+	mark = out->len;
+	cardinal(out, d, c->lang);
+	ordinalize(out, mark);
+	buf_addch(out, ',');
+	year(out, (unsigned)y->v, c->lang);
 	return 1;
 }
 
@@ -903,7 +950,15 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 		word(out, "times");
 		return 1;
 	}
+	if (strcmp(rest, "+") == 0) {		/* "100+ recipes" */
+		say_num(out, &n, N_CARDINAL, c->lang);
+		word(out, "plus");
+		return 1;
+	}
 	if ((w = scale_suffix(rest, 0)) != NULL) {
+		/* "10K followers", but "4K video" and a "5K" run. */
+		if (strcmp(rest, "K") == 0 && is_int(&n) && n.v < 10)
+			w = "K";
 		say_num(out, &n, N_CARDINAL, c->lang);
 		word(out, w);
 		return 1;
@@ -923,23 +978,24 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 		return clocktime(c, &n, rest, out);
 	if (rest[0] == '/')
 		return fraction(c, &n, rest, out);
-	if (rest[0] == '-' && rest[1] != '\0') {
-		/* "10-20" ten to twenty; "5-year-old" five-year-old. */
-		struct ctx sub = *c;
-
-		sub.prev = sub.next = NULL;
-		say_num(out, &n, N_YEAR, c->lang);
-		k = out->len;
-		if (num_parse(rest + 1, &prev) > 0 && prev.sign == 0) {
-			word(out, "to");
-			if (numeric(&sub, rest + 1, out))
-				return 1;
-			out->len = k;
-			out->data[k] = '\0';
-		}
-		buf_addch(out, '-');
-		buf_addstr(out, rest + 1);
+	if (iso_date(c, &n, rest, out))
 		return 1;
+	if (rest[0] == '-' && !c->part && num_parse(rest + 1, &prev) > 0 &&
+	    prev.sign == 0) {
+		/* "10-20": ten to twenty; compound() takes "5-year-old". */
+		struct ctx sub = { c->lang, NULL, NULL, 1 };
+
+		say_num(out, &n, N_YEAR, c->lang);
+		if (strlen(rest + 1) == k && strncmp(rest + 1, p, k) == 0) {
+			buf_addch(out, '-');	/* "50-50": fifty-fifty */
+			say_num(out, &n, N_YEAR, c->lang);
+			return 1;
+		}
+		word(out, "to");
+		if (numeric(&sub, rest + 1, out))
+			return 1;
+		out->len = mark;
+		out->data[mark] = '\0';
 	}
 	return 0;
 }
@@ -948,7 +1004,7 @@ numeric(const struct ctx *c, const char *s, struct buf *out)
 static int
 compound(const struct ctx *c, const char *s, struct buf *out)
 {
-	struct ctx sub = *c;
+	struct ctx sub = { c->lang, NULL, NULL, 1 };
 	const char *p, *dash;
 	char part[256];
 	size_t n;
@@ -956,7 +1012,6 @@ compound(const struct ctx *c, const char *s, struct buf *out)
 
 	if (strpbrk(s, "0123456789") == NULL || strchr(s, '-') == NULL)
 		return 0;
-	sub.prev = sub.next = NULL;
 	for (p = s; ; p = dash + 1) {
 		dash = strchr(p, '-');
 		n = dash ? (size_t)(dash - p) : strlen(p);
@@ -1100,7 +1155,8 @@ part(const struct ctx *c, const char *tok, int sentence_end, struct buf *out)
 
 	cut_init(&t, tok);
 	all = buf_str(&t.all);
-	if (c->lang == SPELL_NONE || t.end == t.lead) {
+	/* Other languages, lone punctuation, a URL longer than core[]. */
+	if (c->lang == SPELL_NONE || t.end == t.lead || t.toolong) {
 		punct(out, all, t.all.len);
 		cut_release(&t);
 		return;
@@ -1120,7 +1176,7 @@ part(const struct ctx *c, const char *tok, int sentence_end, struct buf *out)
 		out->data[--out->len] = '\0';
 	punct(out, all + t.end + dots, t.all.len - t.end - dots);
 	if (dots > 0 && sentence_end && strpbrk(all + t.end + dots, ".!?") ==
-	    NULL)
+	    NULL && out->data[out->len - 1] != '.')
 		buf_addch(out, '.');
 	buf_release(&w);
 	cut_release(&t);
@@ -1131,7 +1187,7 @@ spell_token(enum spell_lang lang, const char *prev, const char *tok,
     const char *next, int sentence_end, struct buf *out)
 {
 	struct buf f = BUF_INIT, one = BUF_INIT;
-	struct ctx c = { lang, prev, next };
+	struct ctx c = { lang, prev, next, 0 };
 	const char *p, *sp;
 	size_t start = out->len;
 

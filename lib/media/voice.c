@@ -14,10 +14,11 @@
  *     token that word came from.  A token may be marked several times
  *     ("twenty-four" may be two words): it spans them all.
  *  3. voice_script_words() gives every token a time.  An unmarked
- *     token shares the span of the last marked token before it (the
- *     first marked token, for those before any), by letters: espeak-ng
- *     reports "for the" as one word, and this splits it.  A token with
- *     no letters ("—") takes no time.  Then times are made monotonic.
+ *     token shares the span of the last marked token before it in its
+ *     sentence (the first marked one, for those before any), by
+ *     letters: espeak-ng reports "for the" as one word, and this splits
+ *     it.  A token with no letters ("—") takes no time.  Then times are
+ *     made monotonic.
  */
 #include <ctype.h>
 #include <math.h>
@@ -259,31 +260,52 @@ share(const struct voice_script *s, size_t from, size_t to, double t0,
 	}
 }
 
+/* The first marked token in [from, to), or to. */
+static size_t
+next_marked(const struct voice_script *s, size_t from, size_t to)
+{
+	while (from < to && !s->tok[from].marked)
+		from++;
+	return from;
+}
+
 void
 voice_script_words(struct voice_script *s, double duration,
     struct media_words *out)
 {
-	double *st, *en, prev = 0;
-	size_t i, a, b;
+	double *st, *en, prev = 0, t1;
+	size_t i, a, b, m, end;
 
 	if (s->n == 0)
 		return;
 	st = xcalloc(s->n, sizeof(*st));
 	en = xcalloc(s->n, sizeof(*en));
-	for (a = 0; a < s->n && !s->tok[a].marked; a++)
-		;
-	if (a == s->n) {
-		share(s, 0, s->n, 0, duration, st, en);
-	} else {
-		/* The first group also takes the unmarked tokens before a. */
-		for (i = 0; a < s->n; a = b, i = a) {
-			for (b = a + 1; b < s->n && !s->tok[b].marked; b++)
-				;
-			share(s, i, b, s->tok[a].start, s->tok[a].stop, st,
-			    en);
+	/*
+	 * Sentence by sentence, so that a token is never given time from
+	 * across a sentence break.  The first group of a sentence also
+	 * takes its unmarked tokens before the first marked one; a
+	 * sentence the engine said nothing for shares the gap up to the
+	 * next thing it did say.
+	 */
+	for (a = 0; a < s->n; a = end) {
+		for (end = a; end < s->n && !s->tok[end].sentence_end; end++)
+			;
+		if (end < s->n)
+			end++;
+		if ((m = next_marked(s, a, end)) == end) {
+			b = next_marked(s, end, s->n);
+			t1 = b < s->n ? s->tok[b].start : duration;
+			share(s, a, end, prev, t1 > prev ? t1 : prev, st, en);
+		} else {
+			for (i = a; m < end; m = b, i = m) {
+				b = next_marked(s, m + 1, end);
+				share(s, i, b, s->tok[m].start, s->tok[m].stop,
+				    st, en);
+			}
 		}
+		prev = en[end - 1];
 	}
-	for (i = 0; i < s->n; i++) {
+	for (prev = 0, i = 0; i < s->n; i++) {
 		if (st[i] < prev)
 			st[i] = prev;
 		if (en[i] < st[i])

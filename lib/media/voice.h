@@ -28,7 +28,11 @@
  *
  * The PCM is raw: mono, 32-bit float, at the engine's rate (espeak-ng
  * 22050 Hz, flite 16000 Hz, 8000 Hz for kal).  No compressor and no
- * loudness: the renderer's audio graph does both.
+ * loudness: the renderer's audio graph does both.  flite's output is
+ * the same for the same input; espeak-ng carries its pitch flutter from
+ * one synthesis to the next, so the same text spoken twice in a process
+ * may differ by a few samples (the first synthesis of a process is
+ * repeatable).
  *
  * Engines and voices:
  *
@@ -39,14 +43,17 @@
  *		one: the voice that lists it first, trying "de-AT" then
  *		"de"; plain "en" is American English ("en-US"), not
  *		espeak-ng's British default.  MBROLA voices ("mb-en1")
- *		are refused: Debian does not ship mbrola.
+ *		are refused: Debian does not ship mbrola.  espeak-ng
+ *		itself warns on stderr for the few languages whose full
+ *		dictionary Debian leaves out ("be").
  *	flite	the voices Debian's libflite1 ships: slt (the default,
  *		female US), kal16, kal (8 kHz), awb (Scottish male), rms
  *		(male US).  English only.  Each sentence is synthesised as
  *		one utterance: one for a whole long text costs memory in
  *		proportion (audio.md 2.4).
  *
- * wpm is the speaking rate, 80 to 450 words per minute, 0 for the
+ * The language also picks the spelling (spell.h), even when a voice is
+ * named.  wpm is the speaking rate, 80 to 450 words per minute, 0 for the
  * engine's default (espeak-ng 175; each flite voice its own, about
  * 170-185).  For flite it is turned into a duration stretch against the
  * voice's measured rate.
@@ -83,7 +90,7 @@ struct cJSON;
 
 struct voice_params {
 	const char *engine;	/* "espeak" or "flite"; NULL: "espeak" */
-	const char *voice;	/* the engine's voice name; NULL: from language */
+	const char *voice;	/* the engine's voice; NULL: from language */
 	const char *language;	/* BCP 47: "en", "en-US", "de"; NULL: "en" */
 	int wpm;		/* words per minute; 0: the engine's default */
 };
@@ -131,9 +138,10 @@ int voice_list(struct agency *ag, const char *engine, struct cJSON **list);
  * length closest (as a ratio) to its share of the letters, a dynamic
  * programme that may also leave a boundary between breaks when there
  * are too few.  Within a sentence the words share its speech (its
- * silences skipped) by letters.  out is a caller-owned list, filled
- * only on success.  AG_DATAERR when the audio has no speech at all,
- * AG_USAGE for impossible arguments (rate under 8000 Hz).
+ * silences skipped) by letters, counted in the English spelled form
+ * ("$200" weighs as "two hundred dollars").  The words are appended to
+ * out, a caller-owned list, only on success.  AG_DATAERR when the audio
+ * has no speech at all, AG_USAGE for a rate under 8000 Hz.
  */
 int voice_time_proportional(struct agency *ag, const char *text,
     const float *pcm, size_t frames, int rate, struct media_words *out);

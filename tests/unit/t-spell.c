@@ -25,6 +25,8 @@ static const struct {
 	    "six seven eight nine zero one two three four five six seven "
 	    "eight nine" },
 	{ "en", NULL, "10k", NULL, "ten thousand" },
+	{ "en", NULL, "10K", NULL, "ten thousand" },
+	{ "en", NULL, "4K", NULL, "four K" },
 	{ "en", NULL, "3x", NULL, "three times" },
 	{ "en", "1920", "x", "1080", "by" },
 	{ "en", NULL, "1920", "x", "one thousand nine hundred twenty" },
@@ -79,18 +81,27 @@ static const struct {
 	{ "en", NULL, "10:05", NULL, "ten oh five" },
 	{ "en", NULL, "9:00", NULL, "nine o'clock" },
 	{ "en", NULL, "9:00", "am", "nine" },
-	{ "en", "9:00", "am", NULL, "A M" },
-	{ "en", NULL, "9:30pm", NULL, "nine thirty P M" },
-	{ "en", NULL, "9am", NULL, "nine A M" },
-	{ "en", "5", "p.m.", NULL, "P M" },
+	{ "en", "9:00", "am", NULL, "A.M." },
+	{ "en", NULL, "9:30pm", NULL, "nine thirty P.M." },
+	{ "en", NULL, "9am", NULL, "nine A.M." },
+	{ "en", "5", "p.m.", NULL, "P.M." },
 	{ "en", "I", "am", NULL, "am" },
 	{ "en", NULL, "16:9", NULL, "sixteen to nine" },
 	{ "en", NULL, "1/2", NULL, "one half" },
 	{ "en", NULL, "3/4", NULL, "three quarters" },
 	{ "en", NULL, "2/3", NULL, "two thirds" },
 	{ "en", NULL, "24/7", NULL, "twenty-four seven" },
+	{ "en", NULL, "9/10", NULL, "nine out of ten" },
+	{ "en", NULL, "95/100", NULL, "ninety-five out of one hundred" },
+	{ "en", NULL, "2024-12-01", NULL, "December first, twenty "
+	    "twenty-four" },
+	{ "en", NULL, "2024-13-01", NULL, "twenty twenty-four-thirteen-zero "
+	    "one" },
+	{ "en", NULL, "100+", NULL, "one hundred plus" },
+	{ "en", NULL, "1-on-1", NULL, "one-on-one" },
 	{ "en", NULL, "10-20", NULL, "ten to twenty" },
-	{ "en", NULL, "10\xe2\x80\x93" "20", NULL, "ten to twenty" },	/* – */
+	{ "en", NULL, "50-50", NULL, "fifty-fifty" },
+	{ "en", NULL, "10\xe2\x80\x93" "20", NULL, "ten to twenty" },  /* – */
 	{ "en", NULL, "5-year-old", NULL, "five-year-old" },
 	{ "en", NULL, "COVID-19", NULL, "COVID-nineteen" },
 	/* units */
@@ -128,7 +139,7 @@ static const struct {
 	{ "en", NULL, "wait\xe2\x80\xa6", NULL, "wait..." },	/* … */
 	{ "en", NULL, "**bold**", NULL, "bold" },
 	{ "en", NULL, "-", NULL, "," },
-	{ "en", NULL, "soft\xc2\xad" "ware", NULL, "software" },	/* &shy; */
+	{ "en", NULL, "soft\xc2\xad" "ware", NULL, "software" },  /* &shy; */
 	{ "en", NULL, "bad\xff" "byte", NULL, "badbyte" },
 	{ "en", NULL, "caf\xc3\xa9", NULL, "caf\xc3\xa9" },	/* café */
 	{ "en", NULL, "mistakes,", NULL, "mistakes," },
@@ -178,6 +189,23 @@ main(void)
 		    ends[i].next), ends[i].want, "sentence end: %s %s",
 		    ends[i].tok, ends[i].next ? ends[i].next : "(end)");
 
+	/* A token too long to be a number is passed on whole. */
+	{
+		struct buf t = BUF_INIT, want = BUF_INIT;
+
+		buf_addstr(&t, "(");
+		for (i = 0; i < 60; i++)
+			buf_addstr(&t, "abc/");
+		buf_addstr(&want, buf_str(&t));
+		buf_addstr(&t, "**).");
+		buf_addstr(&want, ").");
+		buf_reset(&b);
+		spell_token(SPELL_EN_US, NULL, buf_str(&t), NULL, 0, &b);
+		is_str(buf_str(&b), buf_str(&want), "a long token stays whole");
+		buf_release(&t);
+		buf_release(&want);
+	}
+
 	/* An abbreviation that ends the sentence keeps its full stop. */
 	buf_reset(&b);
 	spell_token(SPELL_EN_US, "bread", "etc.", NULL, 1, &b);
@@ -185,6 +213,9 @@ main(void)
 	buf_reset(&b);
 	spell_token(SPELL_EN_US, "bread", "etc.", "and", 0, &b);
 	is_str(buf_str(&b), "et cetera", "etc. inside a sentence");
+	buf_reset(&b);
+	spell_token(SPELL_EN_US, "9", "p.m.", NULL, 1, &b);
+	is_str(buf_str(&b), "P.M.", "one full stop for p.m. at the end");
 
 	is_int(spell_language(NULL), SPELL_EN_US, "no language is English");
 	is_int(spell_language("en-US"), SPELL_EN_US, "en-US");

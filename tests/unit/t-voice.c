@@ -289,6 +289,24 @@ test_script(void)
 	media_words_release(&w);
 	voice_script_release(&s);
 
+	/* Never time from across a sentence break. */
+	voice_script_init(&s, "en",
+	    "Stop now. The end. Gone \xe2\x80\x94 ! Yes.");
+	voice_script_mark(&s, 0, 0.0, 0.5);
+	voice_script_mark(&s, 1, 0.5, 1.0);
+	voice_script_mark(&s, 3, 2.0, 2.6);	/* "The" folded into "end" */
+	voice_script_mark(&s, 7, 4.0, 4.5);	/* nothing for "Gone ... !" */
+	voice_script_words(&s, 5.0, &w);
+	ok(w.n == 8 && fabs(w.v[2].start - 2.0) < 1e-9 &&
+	    fabs(w.v[2].end - 2.3) < 1e-9 && fabs(w.v[3].start - 2.3) <
+	    1e-9, "The shares end's span, not now's (%.2f-%.2f)",
+	    w.v[2].start, w.v[2].end);
+	ok(fabs(w.v[4].start - 2.6) < 1e-9 && fabs(w.v[4].end - 4.0) <
+	    1e-9 && w.v[5].start == w.v[5].end, "a sentence with nothing "
+	    "said fills the gap (%.2f-%.2f)", w.v[4].start, w.v[4].end);
+	media_words_release(&w);
+	voice_script_release(&s);
+
 	/* Reports out of order are made monotonic. */
 	voice_script_init(&s, "en", "one two three");
 	voice_script_mark(&s, 0, 0.5, 1.5);
