@@ -122,6 +122,10 @@ static const struct ag_option render_options[] = {
 	O_CONTACT, O_OUTPUT, O_QUALITY, O_SUBTITLES, O_THUMBNAIL, O_THUMBFILE,
 	AG_OPT_END
 };
+static const struct ag_option transcode_options[] = {
+	O_OUTPUT, O_PRESET, O_QUALITY,
+	AG_OPT_END
+};
 static const struct ag_option voices_options[] = {
 	AG_OPT_CHOICE(0, "engine", "espeak|flite", &engine, "espeak,flite",
 	    "only this engine's voices"),
@@ -293,11 +297,36 @@ presets(struct agency *ag, int argc, char **argv)
 	return rc;
 }
 
+static int
+transcode(struct agency *ag, int argc, char **argv)
+{
+	const char *preset;
+	cJSON *doc = NULL;
+	int rc;
+
+	argc = ag_parse_options(ag, argc, argv, transcode_options,
+	    "[--preset name] [--quality q] VIDEO -o file");
+	if (argc != 1)
+		ag_usage_error(ag, argc ? "unexpected argument '%s'" :
+		    "no video: give the file to transcode", argv[argc ? 1 : 0]);
+	if (output == NULL)
+		ag_usage_error(ag, "no output: give -o FILE");
+	preset = nonempty(config_str(ag, "produce.preset"));
+	rc = media_transcode(ag, argv[0], preset ? preset : "shorts", output,
+	    config_origin(ag, "produce.quality") == CFG_FROM_FLAG ?
+	    config_str(ag, "produce.quality") : NULL, &doc);
+	if (rc == AG_OK)
+		rc = ag_emit(ag, doc);
+	cJSON_Delete(doc);
+	return rc;
+}
+
 static const struct ag_command commands[] = {
 	{ "plan", plan, "plan a script into an edit decision list" },
 	{ "presets", presets, "list the output presets" },
 	{ "render", render, "render an edit decision list into a video" },
 	{ "styles", styles, "list the styles" },
+	{ "transcode", transcode, "make another rendition of a video" },
 	{ "voices", voices, "list the text-to-speech voices" },
 	{ NULL, NULL, NULL }
 };

@@ -528,6 +528,7 @@ media_render(struct agency *ag, const struct edl *e,
 {
 	struct rjob j;
 	struct media_probe p;
+	struct store *st;
 	char id[24], sha[AG_SHA256_HEX];
 	cJSON *doc = NULL;
 	int rc;
@@ -540,7 +541,9 @@ media_render(struct agency *ag, const struct edl *e,
 	    e->quality)) == NULL)
 		return ag_fail(ag, AG_USAGE, "quality '%s': expected draft, "
 		    "normal or high", a->quality);
-	if ((rc = open_outputs(ag, &j)) != AG_OK)
+	/* A store that cannot be used fails now, not after the work. */
+	if ((rc = ag_store(ag, &st)) != AG_OK ||
+	    (rc = open_outputs(ag, &j)) != AG_OK)
 		goto out;
 	ag_info(ag, "mixing the sound");
 	if ((rc = mix_new(ag, e, &j.mix)) != AG_OK ||
