@@ -5,7 +5,7 @@
 function __fish_agency_produce_cmds
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'plan' 'presets' 'render' 'styles' 'voices'
+            printf '%s\n' 'plan' 'presets' 'render' 'styles' 'transcode' 'voices'
     end
 end
 
@@ -28,6 +28,8 @@ function __fish_agency_produce_args
             printf '%s\n' '--config' '--contact-sheet' '--output' '--progress' '--quality' '--thumbnail-file' '-o'
         case 'styles'
             printf '%s\n' '--config' '--progress'
+        case 'transcode'
+            printf '%s\n' '--config' '--output' '--preset' '--progress' '--quality' '-o'
         case 'voices'
             printf '%s\n' '--config' '--engine' '--progress'
     end
@@ -118,6 +120,7 @@ complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'plan' -d 'pla
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'presets' -d 'list the output presets'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'render' -d 'render an edit decision list into a video'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'styles' -d 'list the styles'
+complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'transcode' -d 'make another rendition of a video'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'voices' -d 'list the text-to-speech voices'
 complete -c agency-produce -n '__fish_agency_produce_at \'\'' -l 'captions' -x -a 'karaoke pop classic none' -d 'caption style (default: the style\'s)'
 complete -c agency-produce -n '__fish_agency_produce_at \'\'' -l 'config' -r -F -d 'read the configuration from file'
@@ -212,6 +215,19 @@ complete -c agency-produce -n '__fish_agency_produce_at \'styles\'' -l 'progress
 complete -c agency-produce -n '__fish_agency_produce_at \'styles\'' -s 'q' -l 'quiet' -d 'print errors only'
 complete -c agency-produce -n '__fish_agency_produce_at \'styles\'' -s 'v' -l 'verbose' -d 'say more (repeat for debug and trace)'
 complete -c agency-produce -n '__fish_agency_produce_at \'styles\'' -l 'version' -d 'show the version and exit'
+
+# agency-produce transcode
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -F
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -l 'config' -r -F -d 'read the configuration from file'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -s 'h' -l 'help' -d 'show this help and exit'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -l 'json' -d 'print JSON even on a terminal'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -s 'o' -l 'output' -r -F -d 'write the video to file (.mp4)'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -l 'preset' -x -d 'shorts, tiktok, reels, youtube, square, portrait, x'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -l 'progress' -x -a 'auto json none' -d 'progress on stderr: a bar on a terminal, NDJSON, or none'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -l 'quality' -x -a 'draft normal high' -d 'x264 preset and CRF: ultrafast, veryfast, medium'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -s 'q' -l 'quiet' -d 'print errors only'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -s 'v' -l 'verbose' -d 'say more (repeat for debug and trace)'
+complete -c agency-produce -n '__fish_agency_produce_at \'transcode\'' -l 'version' -d 'show the version and exit'
 
 # agency-produce voices
 complete -c agency-produce -n '__fish_agency_produce_at \'voices\'' -F
