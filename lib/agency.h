@@ -87,6 +87,7 @@ struct agency {
 #include "media/audiofile.h"
 #include "music/music.h"
 #include "queue/queue.h"
+#include "schedule/schedule.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],
