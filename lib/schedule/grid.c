@@ -21,7 +21,7 @@ struct entry {
 	int64_t day;			/* local day number in z */
 	int mins;			/* minutes after midnight */
 	char mark;
-	const char *account;
+	char account[32];
 };
 
 static char
@@ -41,6 +41,26 @@ mark_of(const char *state)
 		if (state != NULL && strcmp(state, marks[i].state) == 0)
 			return marks[i].mark;
 	return ' ';
+}
+
+/* "youtube:main" as "yt:main", so that a narrow cell says something. */
+static void
+short_account(const char *account, char *buf, size_t len)
+{
+	static const char *const abbr[][2] = {
+		{ "youtube", "yt" }, { "tiktok", "tt" }, { "instagram", "ig" },
+		{ "facebook", "fb" }, { "linkedin", "in" }, { "mastodon", "md" },
+		{ "bluesky", "bs" }, { "threads", "th" }, { "pinterest", "pi" },
+	};
+	size_t i, n = strcspn(account, ":");
+
+	for (i = 0; i < sizeof(abbr) / sizeof(abbr[0]); i++)
+		if (strlen(abbr[i][0]) == n && strncmp(account, abbr[i][0],
+		    n) == 0) {
+			snprintf(buf, len, "%s%s", abbr[i][1], account + n);
+			return;
+		}
+	snprintf(buf, len, "%s", account);
 }
 
 static int64_t
@@ -169,7 +189,8 @@ schedule_grid(const cJSON *docs, const struct tz *z, int64_t from,
 		e[n].day = floordiv(local, DAY);
 		e[n].mins = (int)((local - e[n].day * DAY) / 60);
 		e[n].mark = mark_of(sched_str(doc, "state"));
-		e[n].account = sched_str(doc, "account");
+		short_account(sched_str(doc, "account") ? sched_str(doc,
+		    "account") : "", e[n].account, sizeof(e[n].account));
 		n++;
 	}
 	today = floordiv(tz_local(z, ag_now_ms() / 1000), DAY);
