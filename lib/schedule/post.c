@@ -663,20 +663,31 @@ schedule_show(struct agency *ag, long long id, cJSON **out)
 	return AG_OK;
 }
 
-/* Cancel the job of row, if it has one that has not ended. */
+/*
+ * Cancel the job of row, if it has one that has not ended.  Asked first,
+ * not tried and forgiven: a refusal inside the caller's transaction would
+ * roll it back.
+ */
 static int
 drop_job(struct agency *ag, const cJSON *row)
 {
 	int64_t job = sched_int(row, "job_id");
+	cJSON *doc = NULL;
+	const char *state;
 	int rc;
 
 	if (job <= 0)
 		return AG_OK;
-	rc = queue_cancel(ag, job);
-	if (rc == AG_DATAERR || rc == AG_NOINPUT) {	/* ended, or gone */
+	if ((rc = queue_show(ag, job, 0, &doc)) == AG_NOINPUT) {
 		ag_clear_error(ag);
-		return AG_OK;
+		return AG_OK;		/* purged */
 	}
+	if (rc != AG_OK)
+		return rc;
+	state = sched_str(doc, "state");
+	if (ag_in_list("queued,running,failed", state))
+		rc = queue_cancel(ag, job);
+	cJSON_Delete(doc);
 	return rc;
 }
 
