@@ -106,6 +106,11 @@ int queue_add(struct agency *ag, const struct queue_job *j, int64_t *id,
 /* The "agency.job" document for a row of lib/store (new). */
 struct cJSON *queue_job_doc(const struct cJSON *row);
 
+/* The states of n jobs at once, as a new object {"ID": "state"}; a job
+ * that does not exist (purged) is not in it. */
+int queue_states(struct agency *ag, const int64_t *ids, size_t n,
+    struct cJSON **out);
+
 /* One job as a document; full adds input, result and the attempts. */
 int queue_show(struct agency *ag, int64_t id, int full, struct cJSON **doc);
 

@@ -63,7 +63,12 @@ record(struct reader *r, char **v, size_t max, size_t *n)
 				} else {
 					if (*r->p == '\n')
 						r->line++;
-					buf_addch(&f, *r->p++);
+					/* a line break inside quotes is
+					 * one, CRLF or LF */
+					if (!(*r->p == '\r' && r->p + 1 <
+					    r->end && r->p[1] == '\n'))
+						buf_addch(&f, *r->p);
+					r->p++;
 				}
 			}
 		}
@@ -112,6 +117,22 @@ fields_free(char **v, size_t n)
 
 	for (i = 0; i < n; i++)
 		free(v[i]);
+}
+
+/* Is this first row a header: one that names columns (any of them)? */
+static int
+is_header(char **v, size_t n)
+{
+	size_t i, k, named = 0;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < NCOL; k++)
+			if (strcasecmp(v[i], colnames[k]) == 0 ||
+			    strcasecmp(v[i], "account") == 0) {
+				named++;
+				break;
+			}
+	return named > 0 && strcasecmp(v[0], "date") == 0 ? 1 : named == n;
 }
 
 /* The columns named by a header row; -1 (and ag->err) if one is not. */
@@ -248,8 +269,7 @@ schedule_import(struct agency *ag, const char *path, cJSON **docs)
 			fields_free(v, n);
 			continue;
 		}
-		if (n > 16 || (first && strcasecmp(v[0], "date") != 0 &&
-		    n > NCOL)) {
+		if (n > 16 || (first && !is_header(v, n) && n > NCOL)) {
 			rc = ag_fail(ag, AG_DATAERR, "%s:%zu: %zu columns, "
 			    "expected at most %d (date, time, tz, production, "
 			    "accounts, caption)", ag_doc_name(path), line, n,
@@ -257,7 +277,7 @@ schedule_import(struct agency *ag, const char *path, cJSON **docs)
 			fields_free(v, n < 16 ? n : 16);
 			break;
 		}
-		if (first && strcasecmp(v[0], "date") == 0) {
+		if (first && is_header(v, n)) {
 			rc = header(ag, path, v, n, map);
 			first = 0;
 			fields_free(v, n);

@@ -59,6 +59,9 @@ static const char SQL_LIST[] =
 	" AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))"
 	" AND (?4 IS NULL OR queue IN (SELECT value FROM json_each(?4)))"
 	" AND created_at >= ?5 ORDER BY id LIMIT ?6";
+static const char SQL_STATES[] =
+	"SELECT id, state FROM jobs"
+	" WHERE id IN (SELECT value FROM json_each(?1))";
 static const char SQL_STATE[] =
 	"SELECT state, cancelled_by, unique_key FROM jobs WHERE id = ?1";
 static const char SQL_CANCEL[] =
@@ -410,6 +413,33 @@ jobs_list(struct agency *ag, struct store *st, const struct job_filter *f,
 		if (n < 500 || left == 0)
 			return AG_OK;
 	}
+}
+
+int
+jobs_states(struct agency *ag, struct store *st, const char *ids, cJSON **out)
+{
+	sqlite3_stmt *s;
+	cJSON *obj;
+	char key[24];
+	int rc;
+
+	if ((rc = db_stmt(ag, st, SQL_STATES, &s)) != AG_OK)
+		return rc;
+	db_bind_text(s, 1, ids);
+	obj = cJSON_CreateObject();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		snprintf(key, sizeof(key), "%lld",
+		    (long long)sqlite3_column_int64(s, 0));
+		cJSON_AddStringToObject(obj, key,
+		    (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(obj);
+		return db_fail(ag, st, rc, "jobs");
+	}
+	*out = obj;
+	return AG_OK;
 }
 
 static int

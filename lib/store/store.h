@@ -288,6 +288,11 @@ struct job_filter {
 int jobs_list(struct agency *ag, struct store *st, const struct job_filter *f,
     int (*fn)(void *arg, const struct cJSON *row), void *arg);
 
+/* The states of the jobs in ids (JSON array text) as a new object
+ * {"ID": "state"}; jobs that do not exist are left out. */
+int jobs_states(struct agency *ag, struct store *st, const char *ids,
+    struct cJSON **out);
+
 /* Cancel a queued, failed or running job (a runner notices at its next
  * heartbeat) and the jobs that wait for it.  AG_NOINPUT: no such job;
  * AG_DATAERR: it has ended already. */
