@@ -28,7 +28,7 @@ DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libsqlite3-dev libyaml-dev python3 mandoc sqlite3 \
        libfluidsynth-dev timgm6mb-soundfont libebur128-dev \
        libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg \
-       fluidsynth
+       fluidsynth tzdata
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'

@@ -183,8 +183,8 @@ add_cmd(struct agency *ag, int argc, char **argv)
 static struct {
 	const char *from, *to, *account, *tz, *output;
 	struct ag_strv states;
-	int expand, week, ics;
-} ls = { .ics = 1 };
+	int expand, week;
+} ls;
 
 static const struct ag_option ls_options[] = {
 	AG_OPT_STRING('a', "account", "account", &ls.account,
@@ -204,12 +204,22 @@ static const struct ag_option ls_options[] = {
 	AG_OPT_END
 };
 
+/* --ics names the one format; a callback, so there is no --no-ics. */
+static int
+ics_cb(struct agency *ag, const struct ag_option *o, const char *arg)
+{
+	(void)ag;
+	(void)o;
+	(void)arg;
+	return AG_OK;
+}
+
 static const struct ag_option export_options[] = {
 	AG_OPT_STRING('a', "account", "account", &ls.account,
 	    "only the posts of this account"),
 	AG_OPT_STRING('f', "from", "when", &ls.from,
 	    "single posts from this time on (series go out whole)"),
-	AG_OPT_BOOL(0, "ics", &ls.ics,
+	AG_OPT_CALLBACK(0, "ics", NULL, ics_cb,
 	    "iCalendar, RFC 5545 (the default and only format)"),
 	AG_OPT_STRING('o', "output", "file", &ls.output,
 	    "write to file instead of stdout"),
@@ -364,9 +374,6 @@ export_cmd(struct agency *ag, int argc, char **argv)
 	(void)argv;
 	if (argc != 0)
 		ag_usage_error(ag, "too many arguments");
-	if (!ls.ics)
-		ag_usage_error(ag, "iCalendar is the only export format; "
-		    "'agency-schedule ls' prints NDJSON");
 	if ((rc = tz_default(ag, &z)) != AG_OK)
 		return rc;
 	memset(&f, 0, sizeof(f));
