@@ -20,17 +20,6 @@ post_id(struct agency *ag, const char *s)
 	return v;
 }
 
-static double
-duration(struct agency *ag, const char *opt, const char *s)
-{
-	double d;
-
-	if (ag_duration_parse(s, &d) == -1)
-		ag_usage_error(ag, "option '%s': '%s' is not a duration (90s, "
-		    "15m, 2h, 7d)", opt, s);
-	return d;
-}
-
 /* Repeated and comma-separated values, split (the strings are new). */
 static void
 split(const struct ag_strv *in, struct ag_strv *out)
@@ -87,7 +76,8 @@ print_post(void *arg, const cJSON *doc)
 	snprintf(ids, sizeof(ids), cJSON_IsNumber(id) ? "%.0f" : "-",
 	    cJSON_IsNumber(id) ? id->valuedouble : 0);
 	snprintf(note, sizeof(note), "%s%s%s", str(doc, "reason"),
-	    *str(doc, "reason") && *str(doc, "url") ? " " : "", str(doc, "url"));
+	    *str(doc, "reason") && *str(doc, "url") ? " " : "",
+	    str(doc, "url"));
 	if (*note == '\0' && *str(doc, "rrule"))
 		snprintf(note, sizeof(note), "%s", str(doc, "rrule"));
 	printf("%6s  %-25s  %-18s  %-9s  %s\n", ids, str(doc, "at"),
@@ -102,18 +92,6 @@ table_head(struct agency *ag)
 	if (terminal(ag))
 		printf("%6s  %-25s  %-18s  %-9s  %s\n", "ID", "WHEN", "ACCOUNT",
 		    "STATE", "NOTE");
-}
-
-static int
-emit_all(struct agency *ag, const cJSON *docs)
-{
-	const cJSON *d;
-	int rc = AG_OK;
-
-	cJSON_ArrayForEach(d, docs)
-		if (rc == AG_OK)
-			rc = ag_emit(ag, d);
-	return rc;
 }
 
 /* agency-schedule add */
@@ -170,7 +148,7 @@ add_cmd(struct agency *ag, int argc, char **argv)
 	a.slot = ad.slot;
 	rc = schedule_add(ag, &a, &docs);
 	if (rc == AG_OK)
-		rc = emit_all(ag, docs);
+		rc = ag_emit_all(ag, docs);
 	cJSON_Delete(docs);
 	strv_free(&to);
 	ag_strv_release(&ad.to);
@@ -416,12 +394,7 @@ each_post(struct agency *ag, int argc, char **argv,
 			rc = ag_emit(ag, doc);
 			cJSON_Delete(doc);
 		}
-		if (rc != AG_OK && i + 1 < argc) {
-			ag_print_error(ag, ag->err);
-			ag_clear_error(ag);
-		}
-		if (rc > worst)
-			worst = rc;
+		worst = ag_batch(ag, rc, i + 1 == argc, worst);
 	}
 	return worst;
 }
@@ -507,12 +480,7 @@ accounts_cmd(struct agency *ag, int argc, char **argv, int pause)
 		if (rc == AG_OK)
 			ag_info(ag, "%s: %lld posts %s", argv[i], n, pause ?
 			    "held" : "back in the calendar");
-		else if (i + 1 < argc) {
-			ag_print_error(ag, ag->err);
-			ag_clear_error(ag);
-		}
-		if (rc > worst)
-			worst = rc;
+		worst = ag_batch(ag, rc, i + 1 == argc, worst);
 	}
 	return worst;
 }
@@ -562,8 +530,8 @@ tick_cmd(struct agency *ag, int argc, char **argv)
 	if (argc != 0)
 		ag_usage_error(ag, "too many arguments");
 	memset(&t, 0, sizeof(t));
-	t.grace = tk.grace ? duration(ag, "--grace", tk.grace) : -1;
-	t.again = tk.again ? duration(ag, "--again", tk.again) : 0;
+	t.grace = tk.grace ? ag_opt_duration(ag, "--grace", tk.grace) : -1;
+	t.again = tk.again ? ag_opt_duration(ag, "--again", tk.again) : 0;
 	if (tk.again != NULL && t.again < 1)
 		ag_usage_error(ag, "option '--again': at least 1s");
 	rc = schedule_tick(ag, &t, &doc);
@@ -585,7 +553,8 @@ check_cmd(struct agency *ag, int argc, char **argv)
 	(void)argv;
 	if (argc != 0)
 		ag_usage_error(ag, "too many arguments");
-	rc = schedule_check(ag, duration(ag, "--ahead", tk.ahead), &docs);
+	rc = schedule_check(ag, ag_opt_duration(ag, "--ahead", tk.ahead),
+	    &docs);
 	if (rc != AG_OK && rc != AG_FALSE)
 		return rc;
 	if (cJSON_GetArraySize(docs) > 0)
@@ -656,20 +625,14 @@ slots_ls_cmd(struct agency *ag, int argc, char **argv)
 static int
 slots_rm_cmd(struct agency *ag, int argc, char **argv)
 {
-	int i, rc, worst = AG_OK;
+	int i, worst = AG_OK;
 
 	argc = ag_parse_options(ag, argc, argv, no_options, "ACCOUNT...");
 	if (argc == 0)
 		ag_usage_error(ag, "which account?");
-	for (i = 0; i < argc; i++) {
-		if ((rc = schedule_slots_remove(ag, argv[i])) != AG_OK &&
-		    i + 1 < argc) {
-			ag_print_error(ag, ag->err);
-			ag_clear_error(ag);
-		}
-		if (rc > worst)
-			worst = rc;
-	}
+	for (i = 0; i < argc; i++)
+		worst = ag_batch(ag, schedule_slots_remove(ag, argv[i]),
+		    i + 1 == argc, worst);
 	return worst;
 }
 
@@ -735,7 +698,7 @@ import_cmd(struct agency *ag, int argc, char **argv)
 	rc = schedule_import(ag, argv[0], &docs);
 	if (rc == AG_OK) {
 		ag_info(ag, "%d posts added", cJSON_GetArraySize(docs));
-		rc = emit_all(ag, docs);
+		rc = ag_emit_all(ag, docs);
 	}
 	cJSON_Delete(docs);
 	return rc;
@@ -746,7 +709,7 @@ static const struct ag_command commands[] = {
 	{ "check", check_cmd, "look ahead for posts that cannot go out" },
 	{ "export", export_cmd, "the calendar as iCalendar (.ics)" },
 	{ "import", import_cmd, "add the posts of a CSV file, all or none" },
-	{ "live", live_cmd, "may an upload job of a post publish? (exit 1: no)" },
+	{ "live", live_cmd, "may a post's upload job publish? (exit 1: no)" },
 	{ "ls", ls_cmd, "list posts (a calendar on a terminal, else NDJSON)" },
 	{ "move", move_cmd, "move a post to another time" },
 	{ "pause", pause_cmd, "hold every post of an account" },

@@ -2,7 +2,7 @@
  * bench - what a tick costs with a large calendar.
  *
  *	bench fill DB N		a fresh store with N posts scheduled over the
- *				coming year (raw inserts, one transaction)
+ *				coming year (one transaction)
  *	bench due DB K		add K posts due a minute ago
  *	bench tick DB K R	R rounds: add K due posts (untimed), tick
  *				through lib/schedule (timed: wall and CPU),
@@ -11,12 +11,12 @@
  *				R ticks with nothing due.  Prints the median
  *				wall ms of both, and the CPU ms of the first
  *
- * The posts are rows of the store's own schema (the store is created
- * through lib/store, so migrations run); only the filling bypasses the
- * library, to keep it to seconds.
+ * Everything goes through lib/store and lib/schedule: the store is made
+ * and migrated as any program makes it, the posts are added with
+ * posts_add() in one transaction, and the posts a round queued are
+ * marked posted with posts_job_ended(), as schedule_sync() marks them.
  */
 #include <sys/resource.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,37 +25,11 @@
 
 #define USAGE "bench fill DB N | due DB K | tick DB K R"
 
-static const char RAW_ADD[] =
-	"INSERT INTO schedule (content_id, account, at, tz, local, state,"
-	" created_at, updated_at) VALUES ('c_bench', ?2, ?1, 'UTC',"
-	" strftime('%Y-%m-%dT%H:%M:%S', ?1 / 1000, 'unixepoch'), 'scheduled',"
-	" ?3, ?3)";
-
 static void
 die(const char *what, const char *why)
 {
 	fprintf(stderr, "bench: %s: %s\n", what, why);
 	exit(1);
-}
-
-static sqlite3 *
-raw_open(const char *path)
-{
-	sqlite3 *db;
-
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		die(path, sqlite3_errmsg(db));
-	sqlite3_busy_timeout(db, 10000);
-	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-	    NULL, NULL, NULL);
-	return db;
-}
-
-static void
-exec(sqlite3 *db, const char *sql)
-{
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		die(sql, sqlite3_errmsg(db));
 }
 
 /* The store at path, made and migrated through lib/store. */
@@ -72,28 +46,29 @@ open_store(struct agency *ag, const char *path, struct store **st)
 
 /* n posts from start, step ms apart, in one transaction. */
 static void
-add(const char *path, int64_t n, int64_t start, int64_t step)
+add(struct agency *ag, struct store *st, int64_t n, int64_t start,
+    int64_t step)
 {
-	sqlite3 *db = raw_open(path);
-	sqlite3_stmt *s;
-	int64_t i, now = ag_now_ms();
+	struct post_new p;
+	char local[20];
+	int64_t i, id;
 
-	exec(db, "BEGIN IMMEDIATE");
-	if (sqlite3_prepare_v2(db, RAW_ADD, -1, &s, NULL) != SQLITE_OK)
-		die("prepare", sqlite3_errmsg(db));
+	if (store_begin(ag, st) != AG_OK)
+		die("begin", ag->err);
+	memset(&p, 0, sizeof(p));
+	p.content_id = "c_bench";
+	p.tz = "UTC";
+	p.local = local;
+	p.state = "scheduled";
 	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(s, 1, start + i * step);
-		sqlite3_bind_text(s, 2, i % 2 ? "youtube:main" : "tiktok:brand",
-		    -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, now);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			die("insert", sqlite3_errmsg(db));
-		sqlite3_reset(s);
+		p.at = start + i * step;
+		p.account = i % 2 ? "youtube:main" : "tiktok:brand";
+		cal_format(p.at / 1000, local);
+		if (posts_add(ag, st, &p, &id) != AG_OK)
+			die("posts_add", ag->err);
 	}
-	sqlite3_finalize(s);
-	exec(db, "COMMIT");
-	exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
-	sqlite3_close(db);
+	if (store_commit(ag, st) != AG_OK)
+		die("commit", ag->err);
 }
 
 static void
@@ -111,9 +86,41 @@ fill(const char *path, int64_t n)
 	    accounts_put(&ag, st, "tiktok:brand", NULL) != AG_OK)
 		die("setup", ag.err);
 	cJSON_Delete(doc);
-	ag_release(&ag);
 	/* Spread over the coming year, starting an hour from now. */
-	add(path, n, ag_now_ms() + 3600 * 1000, year / (n > 0 ? n : 1));
+	add(&ag, st, n, ag_now_ms() + 3600 * 1000, year / (n > 0 ? n : 1));
+	ag_release(&ag);
+}
+
+static void
+due(const char *path, int64_t k)
+{
+	struct agency ag;
+	struct store *st;
+
+	open_store(&ag, path, &st);
+	add(&ag, st, k, ag_now_ms() - 60000, 1);
+	ag_release(&ag);
+}
+
+/* The posts a tick queued, posted, as if their jobs had ended. */
+static void
+posted(struct agency *ag, struct store *st)
+{
+	cJSON *rows = NULL, *row;
+	int64_t id, job;
+
+	if (posts_queued(ag, st, &rows) != AG_OK)
+		die("posts_queued", ag->err);
+	cJSON_ArrayForEach(row, rows) {
+		id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(row,
+		    "id"));
+		job = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(row,
+		    "job_id"));
+		if (posts_job_ended(ag, st, id, job, "posted", NULL, "r", "u",
+		    ag_now_ms()) != AG_OK)
+			die("posts_job_ended", ag->err);
+	}
+	cJSON_Delete(rows);
 }
 
 static double
@@ -176,25 +183,21 @@ rounds(const char *path, int64_t k, int r)
 	double *idle = calloc((size_t)r, sizeof(double));
 	double *cpu = calloc((size_t)r, sizeof(double));
 	double w0, c0;
-	sqlite3 *db;
 	int i;
 
 	open_store(&ag, path, &st);
 	/* One tick first: a new connection reads its schema, and that is a
 	 * process's start, not a tick's. */
 	tick(&ag);
-	db = raw_open(path);
 	for (i = 0; i < r; i++) {
-		add(path, k, ag_now_ms() - 60000, 1);
+		add(&ag, st, k, ag_now_ms() - 60000, 1);
 		w0 = wall_ms();
 		c0 = cpu_ms();
 		if (tick(&ag) != k)
 			die("tick", "did not queue every due post");
 		cpu[i] = cpu_ms() - c0;
 		busy[i] = wall_ms() - w0;
-		exec(db, "UPDATE schedule SET state = 'posted' WHERE state ="
-		    " 'queued'");
-		exec(db, "DELETE FROM jobs");
+		posted(&ag, st);
 	}
 	for (i = 0; i < r; i++) {
 		w0 = wall_ms();
@@ -204,7 +207,6 @@ rounds(const char *path, int64_t k, int r)
 	}
 	printf("tick %.3f idle %.3f cpu %.3f\n", median(busy, r),
 	    median(idle, r), median(cpu, r));
-	sqlite3_close(db);
 	ag_release(&ag);
 	free(busy);
 	free(idle);
@@ -222,7 +224,7 @@ main(int argc, char *argv[])
 	if (strcmp(argv[1], "fill") == 0)
 		fill(argv[2], n);
 	else if (strcmp(argv[1], "due") == 0)
-		add(argv[2], n, ag_now_ms() - 60000, 1);
+		due(argv[2], n);
 	else if (strcmp(argv[1], "tick") == 0 && argc == 5 &&
 	    ag_parse_ll(argv[4], 1, 1000, &r) == 0)
 		rounds(argv[2], n, (int)r);

@@ -144,7 +144,7 @@ complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'add' -d 'sc
 complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'check' -d 'look ahead for posts that cannot go out'
 complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'export' -d 'the calendar as iCalendar (.ics)'
 complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'import' -d 'add the posts of a CSV file, all or none'
-complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'live' -d 'may an upload job of a post publish? (exit 1: no)'
+complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'live' -d 'may a post\'s upload job publish? (exit 1: no)'
 complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'ls' -d 'list posts (a calendar on a terminal, else NDJSON)'
 complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'move' -d 'move a post to another time'
 complete -c agency-schedule -n '__fish_agency_schedule_cmd \'\'' -a 'pause' -d 'hold every post of an account'

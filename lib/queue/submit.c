@@ -284,7 +284,8 @@ queue_add(struct agency *ag, const struct queue_job *in, int64_t *id,
 	int rc;
 
 	if (!ag_tool_name_ok(in->type))
-		return ag_fail(ag, AG_USAGE, "'%s' is not a job type", in->type);
+		return ag_fail(ag, AG_USAGE, "'%s' is not a job type",
+		    in->type);
 	if ((rc = ag_store(ag, &st)) != AG_OK)
 		return rc;
 	arr = cJSON_CreateArray();

@@ -49,7 +49,8 @@ short_account(const char *account, char *buf, size_t len)
 {
 	static const char *const abbr[][2] = {
 		{ "youtube", "yt" }, { "tiktok", "tt" }, { "instagram", "ig" },
-		{ "facebook", "fb" }, { "linkedin", "in" }, { "mastodon", "md" },
+		{ "facebook", "fb" }, { "linkedin", "in" },
+		{ "mastodon", "md" },
 		{ "bluesky", "bs" }, { "threads", "th" }, { "pinterest", "pi" },
 	};
 	size_t i, n = strcspn(account, ":");
@@ -95,6 +96,30 @@ rule(struct buf *out, int w)
 		buf_addch(out, '+');
 	}
 	buf_addch(out, '\n');
+}
+
+/* A title, "(zone)", and the row of weekday names. */
+static void
+head(struct buf *out, int w, const struct tz *z, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+head(struct buf *out, int w, const struct tz *z, const char *fmt, ...)
+{
+	char title[128];
+	va_list ap;
+	int j;
+
+	va_start(ap, fmt);
+	vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	buf_addf(out, "%s (%s)\n", title, tz_name(z));
+	rule(out, w);
+	buf_addch(out, '|');
+	for (j = 0; j < 7; j++)
+		cell(out, wnames[j], w);
+	buf_addch(out, '\n');
+	rule(out, w);
 }
 
 /* One week (7 days from first) with its posts, month m (0: any). */
@@ -149,8 +174,9 @@ week_row(struct buf *out, const struct entry *e, size_t n, int64_t first,
 			if ((size_t)line < count[j]) {
 				if (maxlines > 0 && line == lines - 1 &&
 				    count[j] > (size_t)lines) {
-					snprintf(text, sizeof(text), " +%zu more",
-					    count[j] - (size_t)line);
+					snprintf(text, sizeof(text),
+					    " +%zu more", count[j] -
+					    (size_t)line);
 				} else {
 					/* docs come in time order, so a
 					 * day's posts are together */
@@ -177,7 +203,7 @@ schedule_grid(const cJSON *docs, const struct tz *z, int64_t from,
 	time_t t;
 	int64_t local, first_day, last_day, day, today, wstart;
 	size_t n = 0;
-	int w = (width - 1) / 7 - 1, y, m, d, j;
+	int w = (width - 1) / 7 - 1, y, m, d;
 
 	if (w < 8)
 		w = 8;
@@ -200,34 +226,19 @@ schedule_grid(const cJSON *docs, const struct tz *z, int64_t from,
 		wstart = first_day - cal_weekday(first_day);
 		for (; wstart <= last_day; wstart += 7) {
 			cal_date(wstart, &y, &m, &d);
-			buf_addf(out, "Week of %d %s %d (%s)\n", d, months[m - 1],
-			    y, tz_name(z));
-			rule(out, w);
-			buf_addch(out, '|');
-			for (j = 0; j < 7; j++)
-				cell(out, wnames[j], w);
-			buf_addch(out, '\n');
-			rule(out, w);
+			head(out, w, z, "Week of %d %s %d", d, months[m - 1], y);
 			week_row(out, e, n, wstart, 0, today, w, 0);
 		}
 	} else {
 		for (day = first_day; day <= last_day;) {
 			cal_date(day, &y, &m, &d);
-			buf_addf(out, "%s %d (%s)\n", months[m - 1], y,
-			    tz_name(z));
-			rule(out, w);
-			buf_addch(out, '|');
-			for (j = 0; j < 7; j++)
-				cell(out, wnames[j], w);
-			buf_addch(out, '\n');
-			rule(out, w);
+			head(out, w, z, "%s %d", months[m - 1], y);
 			day = cal_days(y, m, 1);
 			for (wstart = day - cal_weekday(day);
-			    wstart < cal_days(y, m, 1) + cal_month_days(y, m);
-			    wstart += 7)
+			    wstart < day + cal_month_days(y, m); wstart += 7)
 				week_row(out, e, n, wstart, m, today, w,
 				    MONTH_LINES);
-			day = cal_days(y, m, 1) + cal_month_days(y, m);
+			day += cal_month_days(y, m);
 			if (day <= last_day)
 				buf_addch(out, '\n');
 		}

@@ -191,7 +191,8 @@ vtimezone(struct buf *b, const struct tz *z, int64_t from, int64_t to)
 			const char *kind = v[i].isdst ? "DAYLIGHT" : "STANDARD";
 
 			linef(b, "BEGIN:%s", kind);
-			linef(b, "TZOFFSETFROM:%s", offset(v[i].off_before, o1));
+			linef(b, "TZOFFSETFROM:%s", offset(v[i].off_before,
+			    o1));
 			linef(b, "TZOFFSETTO:%s", offset(v[i].off_after, o2));
 			linef(b, "TZNAME:%s", v[i].abbr);
 			linef(b, "DTSTART:%s", ical_local(v[i].at +
@@ -368,7 +369,8 @@ series(struct export *e, struct buf *b, cJSON *const *v, size_t n)
 static int
 by_series(const void *a, const void *b)
 {
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	const cJSON *x = *(const cJSON *const *)a;
+	const cJSON *y = *(const cJSON *const *)b;
 	int64_t sx = sched_int(x, "series"), sy = sched_int(y, "series");
 
 	if (sx != sy)

@@ -236,8 +236,8 @@ check_captions(struct agency *ag, const struct schedule_add *a)
 				break;
 		if (j == a->naccounts)
 			return ag_fail(ag, AG_USAGE, "--caption '%s': '%.*s' "
-			    "is not one of the accounts of --to", a->captions[i],
-			    (int)n, a->captions[i]);
+			    "is not one of the accounts of --to",
+			    a->captions[i], (int)n, a->captions[i]);
 	}
 	return AG_OK;
 }
@@ -535,7 +535,8 @@ list_one(void *arg, const cJSON *row)
 static int
 by_time(const void *a, const void *b)
 {
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	const cJSON *x = *(const cJSON *const *)a;
+	const cJSON *y = *(const cJSON *const *)b;
 	time_t tx = 0, ty = 0;
 
 	ag_time_parse(sched_str(x, "at"), &tx);
@@ -691,16 +692,43 @@ drop_job(struct agency *ag, const cJSON *row)
 	return rc;
 }
 
-/* Begin a transaction and read post id; on AG_OK it is open. */
+static int
+not_live(struct agency *ag, long long id, const cJSON *row)
+{
+	const char *state = sched_str(row, "state");
+
+	if (strcmp(state, "posted") == 0)
+		return ag_fail(ag, AG_DATAERR, "post %lld is posted already%s%s"
+		    "; remove it on the platform", id, sched_str(row, "url") ?
+		    " at " : "", sched_str(row, "url") ? sched_str(row, "url") :
+		    "");
+	return ag_fail(ag, AG_DATAERR, "post %lld is removed; a removed post "
+	    "is never sent", id);
+}
+
+/*
+ * Begin a transaction and read post id, which must be neither posted nor
+ * removed (AG_DATAERR saying so); on AG_OK the transaction is open.
+ */
 static int
 begin_post(struct agency *ag, struct store **st, long long id, cJSON **row)
 {
+	const char *state;
 	int rc;
 
 	if ((rc = ag_store(ag, st)) != AG_OK ||
 	    (rc = store_begin(ag, *st)) != AG_OK)
 		return rc;
-	if ((rc = posts_get(ag, *st, id, row)) != AG_OK)
+	if ((rc = posts_get(ag, *st, id, row)) == AG_OK) {
+		state = sched_str(*row, "state");
+		if (strcmp(state, "posted") == 0 ||
+		    strcmp(state, "cancelled") == 0) {
+			rc = not_live(ag, id, *row);
+			cJSON_Delete(*row);
+			*row = NULL;
+		}
+	}
+	if (rc != AG_OK)
 		store_rollback(*st);
 	return rc;
 }
@@ -729,20 +757,6 @@ end_post(struct agency *ag, struct store *st, long long id, int rc,
 	return AG_OK;
 }
 
-static int
-not_live(struct agency *ag, long long id, const cJSON *row)
-{
-	const char *state = sched_str(row, "state");
-
-	if (strcmp(state, "posted") == 0)
-		return ag_fail(ag, AG_DATAERR, "post %lld is posted already%s%s"
-		    "; remove it on the platform", id, sched_str(row, "url") ?
-		    " at " : "", sched_str(row, "url") ? sched_str(row, "url") :
-		    "");
-	return ag_fail(ag, AG_DATAERR, "post %lld is removed; a removed post "
-	    "is never sent", id);
-}
-
 int
 schedule_remove(struct agency *ag, long long id, int skip, cJSON **doc)
 {
@@ -755,9 +769,7 @@ schedule_remove(struct agency *ag, long long id, int skip, cJSON **doc)
 	if ((rc = begin_post(ag, &st, id, &row)) != AG_OK)
 		return rc;
 	state = sched_str(row, "state");
-	if (strcmp(state, "posted") == 0 || strcmp(state, "cancelled") == 0) {
-		rc = not_live(ag, id, row);
-	} else if (skip && (sched_str(row, "rrule") == NULL ||
+	if (skip && (sched_str(row, "rrule") == NULL ||
 	    (strcmp(state, "scheduled") != 0 &&
 	    strcmp(state, "blocked") != 0))) {
 		rc = ag_fail(ag, AG_USAGE, "post %lld: --skip is for the next "
@@ -796,15 +808,11 @@ schedule_move(struct agency *ag, long long id, const char *at,
 
 	if ((rc = begin_post(ag, &st, id, &row)) != AG_OK)
 		return rc;
-	state = sched_str(row, "state");
 	rc = tzname ? tz_load(ag, tzname, &z) : AG_OK;
 	if (tzname == NULL)
 		z = sched_row_tz(ag, row);
 	if (rc != AG_OK) {
 		;
-	} else if (strcmp(state, "posted") == 0 ||
-	    strcmp(state, "cancelled") == 0) {
-		rc = not_live(ag, id, row);
 	} else if (when_parse(z, at, now, &t, &fit) == -1) {
 		rc = ag_fail(ag, AG_USAGE, "--at '%s': not a time (\"2026-12-"
 		    "01 09:00\", 2026-12-01T08:00:00Z, now, +15m)", at);
@@ -836,9 +844,7 @@ schedule_retry(struct agency *ag, long long id, cJSON **doc)
 	if ((rc = begin_post(ag, &st, id, &row)) != AG_OK)
 		return rc;
 	state = sched_str(row, "state");
-	if (strcmp(state, "posted") == 0 || strcmp(state, "cancelled") == 0) {
-		rc = not_live(ag, id, row);
-	} else if (strcmp(state, "scheduled") == 0 ||
+	if (strcmp(state, "scheduled") == 0 ||
 	    strcmp(state, "queued") == 0) {
 		rc = ag_fail(ag, AG_DATAERR, "post %lld is %s (%s); only "
 		    "missed, failed and blocked posts are retried", id, state,
@@ -870,6 +876,28 @@ schedule_retry(struct agency *ag, long long id, cJSON **doc)
 
 #define PAUSED_BY "agency-schedule pause"
 
+/* Check the name, begin a transaction and read the account's row (*acct
+ * stays NULL when it has none); on AG_OK the transaction is open. */
+static int
+begin_account(struct agency *ag, const char *account, struct store **st,
+    cJSON **acct)
+{
+	int rc;
+
+	if ((rc = accounts_check_name(ag, account)) != AG_OK ||
+	    (rc = ag_store(ag, st)) != AG_OK ||
+	    (rc = store_begin(ag, *st)) != AG_OK)
+		return rc;
+	rc = accounts_get(ag, *st, account, acct);
+	if (rc == AG_NOINPUT) {
+		ag_clear_error(ag);
+		return AG_OK;
+	}
+	if (rc != AG_OK)
+		store_rollback(*st);
+	return rc;
+}
+
 int
 schedule_pause(struct agency *ag, const char *account, long long *n)
 {
@@ -880,14 +908,10 @@ schedule_pause(struct agency *ag, const char *account, long long *n)
 	int rc;
 
 	*n = 0;
-	if ((rc = accounts_check_name(ag, account)) != AG_OK ||
-	    (rc = ag_store(ag, &st)) != AG_OK ||
-	    (rc = store_begin(ag, st)) != AG_OK)
+	if ((rc = begin_account(ag, account, &st, &acct)) != AG_OK)
 		return rc;
-	rc = accounts_get(ag, st, account, &acct);
-	if (rc == AG_NOINPUT) {
+	if (acct == NULL) {
 		/* Not set up yet: a row that says only who made it. */
-		ag_clear_error(ag);
 		settings = cJSON_CreateObject();
 		cJSON_AddStringToObject(settings, "created_by", PAUSED_BY);
 		rc = accounts_put(ag, st, account, settings);
@@ -936,14 +960,9 @@ schedule_resume(struct agency *ag, const char *account, long long *n)
 	int rc;
 
 	*n = 0;
-	if ((rc = accounts_check_name(ag, account)) != AG_OK ||
-	    (rc = ag_store(ag, &st)) != AG_OK ||
-	    (rc = store_begin(ag, st)) != AG_OK)
+	if ((rc = begin_account(ag, account, &st, &acct)) != AG_OK)
 		return rc;
-	rc = accounts_get(ag, st, account, &acct);
-	if (rc == AG_NOINPUT)
-		ag_clear_error(ag);
-	if (rc == AG_OK && strcmp(sched_str(acct, "state"), "paused") == 0) {
+	if (acct != NULL && strcmp(sched_str(acct, "state"), "paused") == 0) {
 		by = sched_str(cJSON_GetObjectItem(acct, "settings"),
 		    "created_by");
 		if (by != NULL && strcmp(by, PAUSED_BY) == 0)
@@ -952,7 +971,7 @@ schedule_resume(struct agency *ag, const char *account, long long *n)
 			rc = accounts_set_state(ag, st, account, "active",
 			    NULL);
 	}
-	if (rc == AG_OK || rc == AG_NOINPUT)
+	if (rc == AG_OK)
 		rc = posts_account_state(ag, st, account, "blocked",
 		    "scheduled", NULL, ag_now_ms(), &k);
 	cJSON_Delete(acct);

@@ -483,8 +483,8 @@ period_days(const struct rrule *r, const struct cal *ds, int64_t p,
 		y = (int)p;
 		if (r->nbymonth == 0 && r->nbymonthday == 0 && r->nbyday > 0) {
 			/* BYDAY within the year: "20MO" is the 20th Monday */
-			int64_t first = cal_days(y, 1, 1), last = cal_days(y + 1,
-			    1, 1), day;
+			int64_t first = cal_days(y, 1, 1);
+			int64_t last = cal_days(y + 1, 1, 1), day;
 
 			for (day = first; day < last; day++) {
 				w = cal_weekday(day);

@@ -483,8 +483,8 @@ sync_one(struct agency *ag, struct store *st, const cJSON *row,
 		pstate = post ? sched_str(post, "state") : NULL;
 		if (pstate != NULL && strcmp(pstate, "published") == 0) {
 			rc = posts_job_ended(ag, st, id, job, "posted", NULL,
-			    sched_str(post, "remote_id"), sched_str(post, "url"),
-			    ag_now_ms());
+			    sched_str(post, "remote_id"),
+			    sched_str(post, "url"), ag_now_ms());
 			if (rc == AG_OK)
 				s->posted++;
 			cJSON_Delete(doc);

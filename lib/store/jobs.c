@@ -641,25 +641,12 @@ column(struct agency *ag, struct store *st, const char *sql, int64_t since,
     int64_t **out, size_t *n)
 {
 	sqlite3_stmt *s;
-	int64_t *v = NULL;
-	size_t len = 0;
 	int rc;
 
 	if ((rc = db_stmt(ag, st, sql, &s)) != AG_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v = xreallocarray(v, len + 1, sizeof(*v));
-		v[len++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return db_fail(ag, st, rc, "jobs");
-	}
-	*out = v;
-	*n = len;
-	return AG_OK;
+	return db_int64s(ag, st, s, "jobs", out, n);
 }
 
 int

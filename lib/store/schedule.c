@@ -153,16 +153,10 @@ posts_get(struct agency *ag, struct store *st, int64_t id, cJSON **out)
 	if ((rc = db_stmt(ag, st, SQL_GET, &s)) != AG_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = db_row(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return AG_OK;
-	if (rc == SQLITE_DONE)
+	if ((rc = db_row_one(ag, st, s, "schedule", out)) == AG_FALSE)
 		return ag_fail(ag, AG_NOINPUT, "post %lld: no such post",
 		    (long long)id);
-	return db_fail(ag, st, rc, "schedule");
+	return rc;
 }
 
 int
@@ -270,26 +264,13 @@ posts_taken(struct agency *ag, struct store *st, const char *account,
     int64_t from, int64_t **out, size_t *n)
 {
 	sqlite3_stmt *s;
-	int64_t *v = NULL;
-	size_t len = 0;
 	int rc;
 
 	if ((rc = db_stmt(ag, st, SQL_TAKEN, &s)) != AG_OK)
 		return rc;
 	db_bind_text(s, 1, account);
 	sqlite3_bind_int64(s, 2, from);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v = xreallocarray(v, len + 1, sizeof(*v));
-		v[len++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return db_fail(ag, st, rc, "schedule");
-	}
-	*out = v;
-	*n = len;
-	return AG_OK;
+	return db_int64s(ag, st, s, "schedule", out, n);
 }
 
 int

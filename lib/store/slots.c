@@ -40,17 +40,11 @@ account_slots_get(struct agency *ag, struct store *st, const char *account,
 	if ((rc = db_stmt(ag, st, SQL_GET, &s)) != AG_OK)
 		return rc;
 	db_bind_text(s, 1, account);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = db_row(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return AG_OK;
-	if (rc == SQLITE_DONE)
+	if ((rc = db_row_one(ag, st, s, "schedule_slots", out)) == AG_FALSE)
 		return ag_fail(ag, AG_NOINPUT, "account '%s' has no posting "
 		    "slots: agency-schedule slots set %s 'mon-fri 09:00'",
 		    account, account);
-	return db_fail(ag, st, rc, "schedule_slots");
+	return rc;
 }
 
 int

@@ -8,68 +8,55 @@
 
 static struct agency ag;
 
-/* The first n occurrences (DTSTART first) as UTC instants, or "ERR". */
+/*
+ * The first n occurrences (DTSTART first) of rule in zone from start, as
+ * UTC instants or, with wall, as wall times; "END" where the series ends,
+ * "ERR" if the rule does not parse.
+ */
 static char *
-expand(const char *rule, const char *zone, const char *start, int n)
+occurrences(const char *rule, const char *zone, const char *start, int n,
+    int wall)
 {
 	static char out[2048];
 	const struct tz *z;
 	struct rrule r;
-	int64_t dt, after, seq = 1, next;
+	int64_t dt, at, seq = 1, next;
 	char buf[AG_TIMEBUF];
 	size_t len = 0;
 	int i;
 
-	out[0] = '\0';
 	if (rrule_parse(&ag, rule, &r) != AG_OK ||
 	    tz_load(&ag, zone, &z) != AG_OK || cal_parse(start, &dt) == -1) {
 		printf("# %s\n", ag.err);
 		return "ERR";
 	}
-	after = dt;
-	len += (size_t)snprintf(out + len, sizeof(out) - len, "%s",
-	    ag_time_format((time_t)tz_instant(z, dt, NULL), buf));
-	for (i = 1; i < n; i++) {
-		if (rrule_next(&r, z, dt, after, seq, &next, &seq) != AG_OK) {
+	out[0] = '\0';
+	for (i = 0, at = dt; i < n; i++) {
+		if (i > 0 && rrule_next(&r, z, dt, at, seq, &next, &seq) !=
+		    AG_OK) {
 			len += (size_t)snprintf(out + len, sizeof(out) - len,
 			    " END");
 			break;
 		}
-		after = next;
-		len += (size_t)snprintf(out + len, sizeof(out) - len, " %s",
-		    ag_time_format((time_t)tz_instant(z, next, NULL), buf));
+		if (i > 0)
+			at = next;
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s",
+		    i ? " " : "", wall ? cal_format(at, buf) :
+		    ag_time_format((time_t)tz_instant(z, at, NULL), buf));
 	}
 	return out;
 }
 
-/* The same, as wall times. */
+static char *
+expand(const char *rule, const char *zone, const char *start, int n)
+{
+	return occurrences(rule, zone, start, n, 0);
+}
+
 static char *
 walls(const char *rule, const char *zone, const char *start, int n)
 {
-	static char out[2048];
-	const struct tz *z;
-	struct rrule r;
-	int64_t dt, after, seq = 1, next;
-	char buf[20];
-	size_t len = 0;
-	int i;
-
-	if (rrule_parse(&ag, rule, &r) != AG_OK ||
-	    tz_load(&ag, zone, &z) != AG_OK || cal_parse(start, &dt) == -1)
-		return "ERR";
-	after = dt;
-	len += (size_t)snprintf(out, sizeof(out), "%s", cal_format(dt, buf));
-	for (i = 1; i < n; i++) {
-		if (rrule_next(&r, z, dt, after, seq, &next, &seq) != AG_OK) {
-			len += (size_t)snprintf(out + len, sizeof(out) - len,
-			    " END");
-			break;
-		}
-		after = next;
-		len += (size_t)snprintf(out + len, sizeof(out) - len, " %s",
-		    cal_format(next, buf) + 0);
-	}
-	return out;
+	return occurrences(rule, zone, start, n, 1);
 }
 
 static void

@@ -451,8 +451,8 @@ slots(void)
 	snprintf(want[10], 32, "2030-01-14T09:00:00-05:00");
 	for (i = 0; i < 11; i++)
 		if (i >= n || strcmp(got[i], want[i]) != 0) {
-			printf("# slot %d: %s, expected %s\n", i, i < n ? got[i] :
-			    "-", want[i]);
+			printf("# slot %d: %s, expected %s\n", i,
+			    i < n ? got[i] : "-", want[i]);
 			same = 0;
 		}
 	ok(same && n == 11, "11 posts fill the week's 10 slots, then Monday");
@@ -572,12 +572,12 @@ race(int n)
 		cJSON *doc;
 
 		for (id = first; id < first + n; id++) {
-			snprintf(key, sizeof(key), "schedule:%lld:1:youtube:main",
-			    id);
+			snprintf(key, sizeof(key),
+			    "schedule:%lld:1:youtube:main", id);
 			if (queue_show(&ag, job_of(id), 0, &doc) == AG_OK) {
 				if (strcmp(cJSON_GetStringValue(
-				    cJSON_GetObjectItem(doc, "unique_key")), key)
-				    == 0)
+				    cJSON_GetObjectItem(doc, "unique_key")),
+				    key) == 0)
 					k++;
 				cJSON_Delete(doc);
 			}

@@ -45,7 +45,8 @@ calendar(void)
 
 	is_int(cal_days(1970, 1, 1), 0, "1970-01-01 is day 0");
 	is_int(cal_days(2000, 3, 1), 11017, "2000-03-01");
-	is_int(cal_weekday(cal_days(2026, 12, 1)), 1, "2026-12-01 is a Tuesday");
+	is_int(cal_weekday(cal_days(2026, 12, 1)), 1,
+	    "2026-12-01 is a Tuesday");
 	is_int(cal_month_days(2028, 2), 29, "2028 is a leap year");
 	is_int(cal_month_days(2100, 2), 28, "2100 is not");
 	is_int(cal_month_days(2000, 2), 29, "2000 is");
@@ -61,7 +62,8 @@ calendar(void)
 	    "9:05 and formatting");
 	ok(cal_parse("2026-02-29 09:00", &day) == -1, "no 29 February 2026");
 	ok(cal_parse("2026-12-01 24:00", &day) == -1, "no 24:00");
-	ok(cal_parse("2026-12-01T09:00:00Z", &day) == -1, "a wall time has no Z");
+	ok(cal_parse("2026-12-01T09:00:00Z", &day) == -1,
+	    "a wall time has no Z");
 	ok(cal_parse("2026-12-01", &day) == 0 && day == cal_days(2026, 12, 1) *
 	    86400, "a date alone is midnight");
 }
@@ -90,9 +92,9 @@ oracle(struct agency *ag, const char *zone, int64_t from, int64_t to,
 		n++;
 		if (tm.tm_gmtoff != tz_offset(z, t, NULL, NULL)) {
 			if (first)
-				printf("# %s at %lld: ours %d, libc %ld\n", zone,
-				    (long long)t, tz_offset(z, t, NULL, NULL),
-				    tm.tm_gmtoff);
+				printf("# %s at %lld: ours %d, libc %ld\n",
+				    zone, (long long)t, tz_offset(z, t, NULL,
+				    NULL), tm.tm_gmtoff);
 			first = 0;
 			bad++;
 		}
