@@ -47,13 +47,13 @@ sched_row_tz(struct agency *ag, const cJSON *row)
 
 	if (tz_load(ag, sched_str(row, "tz"), &z) == AG_OK)
 		return z;
-	/* A zone that went away with a tzdata update: show UTC, say so. */
+	/* A zone that went away with a tzdata update: show UTC, say so.
+	 * UTC itself needs no file (tz.c). */
 	memcpy(err, ag->err, sizeof(err));
 	ag_clear_error(ag);
 	ag_warn(ag, "post %lld: %s; showing UTC", (long long)sched_int(row,
 	    "id"), err);
-	if (tz_load(ag, "UTC", &z) != AG_OK)
-		abort();		/* no UTC zone: tzdata is broken */
+	tz_load(ag, "UTC", &z);
 	return z;
 }
 
@@ -364,15 +364,20 @@ schedule_add(struct agency *ag, const struct schedule_add *a, cJSON **docs)
 	const char *state;
 	int64_t now = ag_now_ms() / 1000, id;
 	double grace = sched_grace(ag, -1);
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	if (a->naccounts == 0)
 		return ag_fail(ag, AG_USAGE, "which accounts? give --to "
 		    "platform:name");
-	for (i = 0; i < a->naccounts; i++)
+	for (i = 0; i < a->naccounts; i++) {
 		if ((rc = accounts_check_name(ag, a->accounts[i])) != AG_OK)
 			return rc;
+		for (k = 0; k < i; k++)
+			if (strcmp(a->accounts[k], a->accounts[i]) == 0)
+				return ag_fail(ag, AG_USAGE, "account '%s' is "
+				    "given twice", a->accounts[i]);
+	}
 	if ((rc = check_captions(ag, a)) != AG_OK)
 		return rc;
 	if ((a->rrule != NULL) + (a->every != NULL) + (a->slot != 0) > 1)

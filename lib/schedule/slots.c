@@ -268,7 +268,7 @@ slots_next(const struct slots *s, const struct tz *z, int64_t now,
     const int64_t *taken, size_t n)
 {
 	int64_t day = tz_local(z, now), last = n ? taken[n - 1] : now, t;
-	int mins[8 * 48];
+	int mins[8 * 48] = { 0 };
 	size_t g, i, k;
 	int w;
 

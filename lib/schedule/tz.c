@@ -560,6 +560,11 @@ tz_free(struct tz *z)
 	free(z);
 }
 
+/* UTC needs no file: a system without tzdata still has it. */
+static struct ttype utc_type = { .abbr = "UTC" };
+static struct tz utc_zone = { .name = "UTC", .types = &utc_type,
+    .ntypes = 1 };
+
 int
 tz_load(struct agency *ag, const char *name, const struct tz **out)
 {
@@ -578,6 +583,12 @@ tz_load(struct agency *ag, const char *name, const struct tz **out)
 		    "(Europe/Berlin, America/New_York, UTC)", name);
 	path = xasprintf("%s/%s", zonedir(), name);
 	rc = ag_read_file(ag, path, MAXFILE, &b);
+	if (rc != AG_OK && strcmp(name, "UTC") == 0) {
+		ag_clear_error(ag);
+		*out = &utc_zone;
+		rc = AG_OK;
+		goto out;
+	}
 	if (rc != AG_OK) {
 		rc = ag_fail(ag, AG_USAGE, "unknown time zone '%s': no such "
 		    "zone in %s (is tzdata installed?)", name, zonedir());
