@@ -32,7 +32,7 @@ DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libavfilter-dev libswscale-dev \
        fluidsynth \
        libfreetype-dev libfontconfig-dev fonts-dejavu-core libass-dev \
-       libespeak-ng-dev espeak-ng-data flite1-dev
+       libespeak-ng-dev espeak-ng-data flite1-dev tzdata
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'

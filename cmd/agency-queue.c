@@ -35,29 +35,6 @@ since_ms(struct agency *ag, const char *opt, const char *s)
 	    "15m, 2h, 7d) nor a time (2026-12-01T09:00:00Z)", opt, s);
 }
 
-static double
-duration(struct agency *ag, const char *opt, const char *s)
-{
-	double d;
-
-	if (ag_duration_parse(s, &d) == -1)
-		ag_usage_error(ag, "option '%s': '%s' is not a duration (90s, "
-		    "15m, 2h, 7d)", opt, s);
-	return d;
-}
-
-static int
-emit_all(struct agency *ag, cJSON *docs)
-{
-	cJSON *d;
-	int rc = AG_OK;
-
-	cJSON_ArrayForEach(d, docs)
-		if (rc == AG_OK)
-			rc = ag_emit(ag, d);
-	return rc;
-}
-
 /* agency-queue submit */
 
 static struct {
@@ -149,9 +126,10 @@ submit_cmd(struct agency *ag, int argc, char **argv)
 		s.run_at = (int64_t)t * 1000;
 	}
 	if (sub.in != NULL)
-		s.run_at = ag_now_ms() + (int64_t)(duration(ag, "--in",
-		    sub.in) * 1000);
-	s.timeout = sub.timeout ? duration(ag, "--timeout", sub.timeout) : -1;
+		s.run_at = ag_now_ms() + (int64_t)(ag_opt_duration(ag,
+		    "--in", sub.in) * 1000);
+	s.timeout = sub.timeout ? ag_opt_duration(ag, "--timeout",
+	    sub.timeout) : -1;
 	after = xcalloc(sub.after.n + 1, sizeof(*after));
 	for (i = 0; i < sub.after.n; i++)
 		after[i] = job_id(ag, sub.after.v[i]);
@@ -168,7 +146,7 @@ submit_cmd(struct agency *ag, int argc, char **argv)
 	s.max_attempts = sub.max_attempts;
 	rc = queue_submit(ag, &s, &jobs);
 	if (rc == AG_OK)
-		rc = emit_all(ag, jobs);
+		rc = ag_emit_all(ag, jobs);
 	cJSON_Delete(jobs);
 	free(after);
 	ag_strv_release(&sub.after);
@@ -226,7 +204,7 @@ runner(struct agency *ag, int argc, char **argv, int once)
 	o.once = once;
 	o.max_jobs = rn.max_jobs;
 	if (rn.max_time != NULL)
-		o.max_time = duration(ag, "--max-time", rn.max_time);
+		o.max_time = ag_opt_duration(ag, "--max-time", rn.max_time);
 	o.queues = rn.queues.v;
 	o.nqueues = rn.queues.n;
 	rc = queue_run(ag, &o);
@@ -433,12 +411,7 @@ each_job(struct agency *ag, int argc, char **argv,
 			rc = ag_emit(ag, doc);
 			cJSON_Delete(doc);
 		}
-		if (rc != AG_OK && i + 1 < argc) {
-			ag_print_error(ag, ag->err);
-			ag_clear_error(ag);
-		}
-		if (rc > worst)
-			worst = rc;
+		worst = ag_batch(ag, rc, i + 1 == argc, worst);
 	}
 	return worst;
 }
@@ -515,8 +488,8 @@ purge_cmd(struct agency *ag, int argc, char **argv)
 		ag_usage_error(ag, "too many arguments");
 	if (pg.older == NULL)
 		ag_usage_error(ag, "--older-than is required");
-	rc = queue_purge(ag, duration(ag, "--older-than", pg.older),
-	    pg.states, &n);
+	rc = queue_purge(ag, ag_opt_duration(ag, "--older-than",
+	    pg.older), pg.states, &n);
 	if (rc == AG_OK)
 		ag_info(ag, "%lld jobs purged", (long long)n);
 	return rc;

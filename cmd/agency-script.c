@@ -86,18 +86,6 @@ static const struct ag_option no_options[] = {
 };
 
 static int
-emit_all(struct agency *ag, const cJSON *arr)
-{
-	const cJSON *doc;
-	int rc = AG_OK;
-
-	cJSON_ArrayForEach(doc, arr)
-		if (rc == AG_OK)
-			rc = ag_emit(ag, doc);
-	return rc;
-}
-
-static int
 dry(struct agency *ag, int ideas)
 {
 	struct buf out = BUF_INIT;
@@ -124,7 +112,7 @@ ideas_cmd(struct agency *ag, int argc, char **argv)
 		return dry(ag, 1);
 	rc = ideas_write(ag, &p, &arr);
 	if (rc == AG_OK)
-		rc = emit_all(ag, arr);
+		rc = ag_emit_all(ag, arr);
 	cJSON_Delete(arr);
 	return rc;
 }
@@ -159,7 +147,7 @@ log_cmd(struct agency *ag, int argc, char **argv)
 	if ((rc = script_log(ag, (int)log_n, &arr)) != AG_OK)
 		return rc;
 	if (ag->json || !isatty(STDOUT_FILENO)) {
-		rc = emit_all(ag, arr);
+		rc = ag_emit_all(ag, arr);
 	} else {
 		printf("%-6s %-20s %-8s %-24s %-12s %7s %7s %9s %7s\n", "ID",
 		    "TIME", "PROVIDER", "MODEL", "OUTCOME", "IN", "OUT",
@@ -192,7 +180,7 @@ templates_cmd(struct agency *ag, int argc, char **argv)
 	if ((rc = templates_list(ag, &arr)) != AG_OK)
 		return rc;
 	if (ag->json || !isatty(STDOUT_FILENO)) {
-		rc = emit_all(ag, arr);
+		rc = ag_emit_all(ag, arr);
 	} else {
 		cJSON_ArrayForEach(t, arr)
 			printf("%-12s %-7s %-8s %s\n", str(t, "name"),
@@ -226,7 +214,7 @@ script_main(struct agency *ag, int argc, char **argv)
 		return dry(ag, 0);
 	rc = script_write(ag, &p, &arr);
 	/* Variants already written are printed even after a failure. */
-	erc = emit_all(ag, arr);
+	erc = ag_emit_all(ag, arr);
 	cJSON_Delete(arr);
 	return rc != AG_OK ? rc : erc;
 }

@@ -91,6 +91,7 @@ struct agency {
 #include "media/voice.h"
 #include "music/music.h"
 #include "queue/queue.h"
+#include "schedule/schedule.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

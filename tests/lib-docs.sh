@@ -26,3 +26,19 @@ walk() {
 		walk "$1" "${2:+$2 }$_c"
 	done
 }
+
+# displays PAGE DIR: the EXAMPLES of a manual page as scenarios, DIR/N.sh
+# the "$ " commands of the Nth literal display, DIR/N.out the lines it
+# shows after them (mdoc escapes \e and \& undone); prints how many
+# scenarios there are.
+displays() {
+	sed 's/\\e/\\/g; s/\\&//g' "$1" | awk -v dir="$2" '
+	/^\.Sh / { inex = ($2 == "EXAMPLES"); next }
+	!inex { next }
+	/^\.Bd / { inbd = 1; n++; next }
+	/^\.Ed/ { inbd = 0; next }
+	!inbd { next }
+	/^\$ / { printf "%s\n", substr($0, 3) >>(dir "/" n ".sh"); next }
+	{ print >>(dir "/" n ".out") }'
+	ls "$2" | grep -c '\.sh$'
+}

@@ -68,6 +68,16 @@ ag_clear_error(struct agency *ag)
 	ag->err[0] = '\0';
 }
 
+int
+ag_batch(struct agency *ag, int rc, int last, int worst)
+{
+	if (rc != AG_OK && !last) {
+		ag_print_error(ag, ag->err);
+		ag_clear_error(ag);
+	}
+	return rc > worst ? rc : worst;
+}
+
 const char *
 ag_status_name(int code)
 {

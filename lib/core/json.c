@@ -186,6 +186,18 @@ ag_emit(struct agency *ag, const cJSON *doc)
 }
 
 int
+ag_emit_all(struct agency *ag, const cJSON *docs)
+{
+	const cJSON *d;
+	int rc = AG_OK;
+
+	cJSON_ArrayForEach(d, docs)
+		if (rc == AG_OK)
+			rc = ag_emit(ag, d);
+	return rc;
+}
+
+int
 ag_doc_write(struct agency *ag, const char *path, const cJSON *doc)
 {
 	char *s = cJSON_PrintUnformatted(doc);

@@ -53,6 +53,8 @@ const char *ag_doc_name(const char *path);
  * indented when stdout is a terminal and --json was not given.
  */
 int ag_emit(struct agency *ag, const cJSON *doc);
+/* ag_emit() each document of an array; the first failure stops. */
+int ag_emit_all(struct agency *ag, const cJSON *docs);
 /* Write a document to a file atomically (compact, with a newline). */
 int ag_doc_write(struct agency *ag, const char *path, const cJSON *doc);
 

@@ -451,3 +451,14 @@ ag_run_main(struct agency *ag, int argc, char **argv,
 	cur_cmds = NULL;
 	return rc;
 }
+
+double
+ag_opt_duration(struct agency *ag, const char *opt, const char *s)
+{
+	double d;
+
+	if (ag_duration_parse(s, &d) == -1)
+		ag_usage_error(ag, "option '%s': '%s' is not a duration (90s, "
+		    "15m, 2h, 7d)", opt, s);
+	return d;
+}

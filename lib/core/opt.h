@@ -126,6 +126,10 @@ void ag_usage(struct agency *ag, const struct ag_option *opts,
 void ag_usage_error(struct agency *ag, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
 
+/* The seconds of a duration given to option opt ("90s", "15m", "2h");
+ * anything else is a usage error naming the option (exit 64). */
+double ag_opt_duration(struct agency *ag, const char *opt, const char *s);
+
 void ag_strv_push(struct ag_strv *sv, const char *s);
 void ag_strv_release(struct ag_strv *sv);
 

@@ -206,6 +206,27 @@ queue_show(struct agency *ag, int64_t id, int full, cJSON **doc)
 	return AG_OK;
 }
 
+int
+queue_states(struct agency *ag, const int64_t *ids, size_t n, cJSON **out)
+{
+	struct store *st;
+	cJSON *arr;
+	char *text;
+	size_t i;
+	int rc;
+
+	if ((rc = ag_store(ag, &st)) != AG_OK)
+		return rc;
+	arr = cJSON_CreateArray();
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)ids[i]));
+	text = cJSON_PrintUnformatted(arr);
+	cJSON_Delete(arr);
+	rc = jobs_states(ag, st, text, out);
+	cJSON_free(text);
+	return rc;
+}
+
 struct list_ctx {
 	int (*fn)(void *arg, const cJSON *doc);
 	void *arg;

@@ -80,8 +80,36 @@ struct queue_submit {
 int queue_submit(struct agency *ag, const struct queue_submit *s,
     struct cJSON **jobs);
 
+/* One job whose input is already in memory, for other modules. */
+struct queue_job {
+	const char *type;
+	const char *const *args;	/* nargs strings */
+	size_t nargs;
+	const char *input;		/* the input document's text, or NULL */
+	const char *unique_key;		/* NULL: none */
+	const char *queue;		/* NULL: "default" */
+	int64_t priority;
+	int64_t run_at;			/* ms; 0: now */
+	int64_t max_attempts;		/* 0: queue.max_attempts */
+};
+
+/*
+ * queue_add() - add one job inside the caller's store transaction when
+ * one is open (store_begin), so that the job and the change that asked
+ * for it commit together or not at all; else in a transaction of its
+ * own.  A live job that holds the unique key is returned instead, with
+ * *existed set.
+ */
+int queue_add(struct agency *ag, const struct queue_job *j, int64_t *id,
+    int *existed);
+
 /* The "agency.job" document for a row of lib/store (new). */
 struct cJSON *queue_job_doc(const struct cJSON *row);
+
+/* The states of n jobs at once, as a new object {"ID": "state"}; a job
+ * that does not exist (purged) is not in it. */
+int queue_states(struct agency *ag, const int64_t *ids, size_t n,
+    struct cJSON **out);
 
 /* One job as a document; full adds input, result and the attempts. */
 int queue_show(struct agency *ag, int64_t id, int full, struct cJSON **doc);

@@ -271,3 +271,42 @@ out:
 	free(input);
 	return rc;
 }
+
+int
+queue_add(struct agency *ag, const struct queue_job *in, int64_t *id,
+    int *existed)
+{
+	struct store *st;
+	struct job_new j;
+	cJSON *arr;
+	char *args;
+	size_t i;
+	int rc;
+
+	if (!ag_tool_name_ok(in->type))
+		return ag_fail(ag, AG_USAGE, "'%s' is not a job type",
+		    in->type);
+	if ((rc = ag_store(ag, &st)) != AG_OK)
+		return rc;
+	arr = cJSON_CreateArray();
+	for (i = 0; i < in->nargs; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(in->args[i]));
+	args = cJSON_PrintUnformatted(arr);
+	cJSON_Delete(arr);
+	memset(&j, 0, sizeof(j));
+	j.type = in->type;
+	j.args = args;
+	j.input = in->input;
+	j.queue = in->queue;
+	j.unique_key = in->unique_key;
+	j.priority = in->priority;
+	j.run_at = in->run_at > 0 ? in->run_at : ag_now_ms();
+	j.max_attempts = in->max_attempts > 0 ? in->max_attempts :
+	    config_int(ag, "queue.max_attempts");
+	if (j.max_attempts < 1)
+		j.max_attempts = 1;
+	j.timeout = -1;
+	rc = jobs_add(ag, st, &j, id, existed);
+	cJSON_free(args);
+	return rc;
+}

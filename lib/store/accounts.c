@@ -19,16 +19,25 @@ static const char SQL_STATE[] =
 	"UPDATE accounts SET state = ?2, reason = ?3, updated_at = ?4"
 	" WHERE name = ?1";
 
-static int
-check_name(struct agency *ag, const char *name, size_t *colon)
+int
+accounts_check_name(struct agency *ag, const char *name)
 {
 	const char *c = strchr(name, ':');
 
 	if (c == NULL || c == name || c[1] == '\0' || strchr(c + 1, ':'))
 		return ag_fail(ag, AG_USAGE, "account '%s': expected "
 		    "platform:name", name);
-	*colon = (size_t)(c - name);
 	return AG_OK;
+}
+
+static int
+check_name(struct agency *ag, const char *name, size_t *colon)
+{
+	int rc = accounts_check_name(ag, name);
+
+	if (rc == AG_OK)
+		*colon = (size_t)(strchr(name, ':') - name);
+	return rc;
 }
 
 int

@@ -48,6 +48,13 @@ struct cJSON *db_row(sqlite3_stmt *s);
 /* Step s to its end; every row into a new JSON array (errors name what). */
 int db_rows(struct agency *ag, struct store *st, sqlite3_stmt *s,
     const char *what, struct cJSON **out);
+/* Step a one-row query: the row as a new object; AG_FALSE when there is
+ * none (and nothing is recorded). */
+int db_row_one(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, struct cJSON **out);
+/* Step s to its end; its first column into a new array of *n integers. */
+int db_int64s(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, int64_t **out, size_t *n);
 /* Milliseconds since the epoch, the unit of every *_at column. */
 int64_t db_now(void);
 

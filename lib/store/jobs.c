@@ -59,6 +59,9 @@ static const char SQL_LIST[] =
 	" AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))"
 	" AND (?4 IS NULL OR queue IN (SELECT value FROM json_each(?4)))"
 	" AND created_at >= ?5 ORDER BY id LIMIT ?6";
+static const char SQL_STATES[] =
+	"SELECT id, state FROM jobs"
+	" WHERE id IN (SELECT value FROM json_each(?1))";
 static const char SQL_STATE[] =
 	"SELECT state, cancelled_by, unique_key FROM jobs WHERE id = ?1";
 static const char SQL_CANCEL[] =
@@ -412,6 +415,33 @@ jobs_list(struct agency *ag, struct store *st, const struct job_filter *f,
 	}
 }
 
+int
+jobs_states(struct agency *ag, struct store *st, const char *ids, cJSON **out)
+{
+	sqlite3_stmt *s;
+	cJSON *obj;
+	char key[24];
+	int rc;
+
+	if ((rc = db_stmt(ag, st, SQL_STATES, &s)) != AG_OK)
+		return rc;
+	db_bind_text(s, 1, ids);
+	obj = cJSON_CreateObject();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		snprintf(key, sizeof(key), "%lld",
+		    (long long)sqlite3_column_int64(s, 0));
+		cJSON_AddStringToObject(obj, key,
+		    (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(obj);
+		return db_fail(ag, st, rc, "jobs");
+	}
+	*out = obj;
+	return AG_OK;
+}
+
 static int
 run(struct agency *ag, struct store *st, const char *sql, int64_t a,
     int64_t b)
@@ -611,25 +641,12 @@ column(struct agency *ag, struct store *st, const char *sql, int64_t since,
     int64_t **out, size_t *n)
 {
 	sqlite3_stmt *s;
-	int64_t *v = NULL;
-	size_t len = 0;
 	int rc;
 
 	if ((rc = db_stmt(ag, st, sql, &s)) != AG_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v = xreallocarray(v, len + 1, sizeof(*v));
-		v[len++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return db_fail(ag, st, rc, "jobs");
-	}
-	*out = v;
-	*n = len;
-	return AG_OK;
+	return db_int64s(ag, st, s, "jobs", out, n);
 }
 
 int

@@ -218,6 +218,40 @@ static const char *const steps[] = {
 	"  PRIMARY KEY (job_id, n)"
 	") STRICT;"
 	"CREATE INDEX job_attempts_started ON job_attempts(started_at);",
+
+	/*
+	 * 4 (issue #7, the calendar): a schedule row is one post to one
+	 * account at one time.  A recurring post is a series: its rows share
+	 * series (the id of the first) and are numbered by seq; dtstart is
+	 * the series' first wall time and occurrence the rule's wall time of
+	 * this one (local may differ: moved, or out of a DST gap), so the
+	 * rule goes on from where it was.  The unique (series, seq) index
+	 * means no occurrence is ever made twice.  What the upload job
+	 * reported lands in remote_id, url and posted_at.  Slots are per
+	 * account: a week of wall times in a zone.  The indexes keep the
+	 * tick's look for due posts flat however large the calendar.
+	 */
+	"ALTER TABLE schedule ADD COLUMN series INTEGER;"
+	"ALTER TABLE schedule ADD COLUMN seq INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE schedule ADD COLUMN dtstart TEXT;"
+	"ALTER TABLE schedule ADD COLUMN occurrence TEXT;"
+	"ALTER TABLE schedule ADD COLUMN slot INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE schedule ADD COLUMN remote_id TEXT;"
+	"ALTER TABLE schedule ADD COLUMN url TEXT;"
+	"ALTER TABLE schedule ADD COLUMN posted_at INTEGER;"
+	"CREATE INDEX schedule_blocked ON schedule(at) WHERE state = 'blocked';"
+	"CREATE INDEX schedule_queued ON schedule(id) WHERE state = 'queued';"
+	"CREATE INDEX schedule_time ON schedule(at);"
+	"CREATE INDEX schedule_account ON schedule(account, at);"
+	"CREATE UNIQUE INDEX schedule_occurrence ON schedule(series, seq)"
+	"  WHERE series IS NOT NULL;"
+	"CREATE TABLE schedule_slots ("
+	"  account TEXT PRIMARY KEY,"		/* platform:name */
+	"  spec TEXT NOT NULL,"			/* mon-fri 09:00,17:30 */
+	"  tz TEXT NOT NULL,"			/* IANA zone */
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

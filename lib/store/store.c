@@ -192,6 +192,42 @@ db_rows(struct agency *ag, struct store *st, sqlite3_stmt *s,
 	return AG_OK;
 }
 
+int
+db_row_one(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, cJSON **out)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*out = db_row(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return AG_OK;
+	return rc == SQLITE_DONE ? AG_FALSE : db_fail(ag, st, rc, what);
+}
+
+int
+db_int64s(struct agency *ag, struct store *st, sqlite3_stmt *s,
+    const char *what, int64_t **out, size_t *n)
+{
+	int64_t *v = NULL;
+	size_t len = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof(*v));
+		v[len++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fail(ag, st, rc, what);
+	}
+	*out = v;
+	*n = len;
+	return AG_OK;
+}
+
 static char *
 default_path(void)
 {

@@ -79,6 +79,8 @@ int assets_get(struct agency *ag, struct store *st, const char *sha256,
     struct cJSON **out);
 
 /* accounts: platform accounts ("youtube:main"), never their secrets. */
+/* Is name platform:name?  AG_USAGE saying so if not. */
+int accounts_check_name(struct agency *ag, const char *name);
 int accounts_put(struct agency *ag, struct store *st, const char *name,
     const struct cJSON *settings);
 int accounts_get(struct agency *ag, struct store *st, const char *name,
@@ -139,6 +141,101 @@ int llm_cache_get(struct agency *ag, struct store *st, const char *key,
 
 /* ------------------------------------------------------------------ */
 /*
+ * posts (schedule.c): the calendar's rows, one post to one account at
+ * one time; lib/schedule is the interface (schedule/schedule.h).  Times
+ * are ms since the epoch; rows come back as objects keyed by column.
+ * Changes are compare-and-set: a function that changes a post names the
+ * state (and revision, or job) it must still be in, and returns AG_FALSE
+ * when it is not, so two ticks, or a tick and an "rm", never both win.
+ */
+struct post_new {
+	const char *content_id;
+	const char *account;
+	int64_t at;			/* the instant */
+	const char *tz;			/* IANA zone */
+	const char *local;		/* the wall time in tz */
+	const char *rrule;		/* NULL: not recurring */
+	const char *caption;		/* NULL: the production's */
+	const char *state;		/* scheduled or blocked */
+	const char *reason;
+	int64_t series;			/* 0: its own (if rrule) */
+	int64_t seq;			/* 0: 1 */
+	const char *dtstart;		/* the series' first wall time */
+	const char *occurrence;		/* the rule's wall time of this one */
+	int slot;			/* placed in a posting slot */
+};
+
+int posts_add(struct agency *ag, struct store *st, const struct post_new *p,
+    int64_t *id);
+/* The row of a post; AG_NOINPUT if there is none. */
+int posts_get(struct agency *ag, struct store *st, int64_t id,
+    struct cJSON **out);
+
+struct post_filter {
+	int64_t from, to;		/* at in [from, to); 0: open */
+	const char *account;		/* NULL: any */
+	const char *states;		/* JSON array text, or NULL: any */
+	int64_t series;			/* 0: any */
+};
+
+/* Call fn for each row in (at, id) order, in pages (fn may use the
+ * store); a status other than AG_OK from fn stops the walk. */
+int posts_list(struct agency *ag, struct store *st,
+    const struct post_filter *f,
+    int (*fn)(void *arg, const struct cJSON *row), void *arg);
+/* Posts scheduled at or before now, oldest first, at most limit. */
+int posts_due(struct agency *ag, struct store *st, int64_t now, int64_t limit,
+    struct cJSON **rows);
+/* Posts blocked with at in [from, to]. */
+int posts_blocked(struct agency *ag, struct store *st, int64_t from,
+    int64_t to, struct cJSON **rows);
+/* Posts queued, with their jobs (id, job_id, revision, account). */
+int posts_queued(struct agency *ag, struct store *st, struct cJSON **rows);
+/* When the next scheduled post is due; AG_FALSE if none is. */
+int posts_next_due(struct agency *ag, struct store *st, int64_t *at);
+/* The instants of the account's posts from from on that hold a slot
+ * (not cancelled), sorted, as a new array. */
+int posts_taken(struct agency *ag, struct store *st, const char *account,
+    int64_t from, int64_t **out, size_t *n);
+
+/* from (scheduled or blocked) at revision -> queued with job. */
+int posts_set_queued(struct agency *ag, struct store *st, int64_t id,
+    int64_t revision, const char *from, int64_t job, int64_t now);
+/* from -> to, with a reason (NULL clears it). */
+int posts_set_state(struct agency *ag, struct store *st, int64_t id,
+    const char *from, const char *to, const char *reason, int64_t now);
+/* A queued post's job ended: to posted (with remote_id, url), failed or
+ * cancelled, if it is still queued with that job. */
+int posts_job_ended(struct agency *ag, struct store *st, int64_t id,
+    int64_t job, const char *to, const char *reason, const char *remote_id,
+    const char *url, int64_t now);
+/*
+ * posts_revise() - a new revision of a post: to (scheduled or cancelled),
+ * at a new time when at > 0 (with tz and local), the job forgotten (an
+ * upload job of the old revision is refused by schedule_post_live()).
+ * from is a JSON array text of the states it may be in.
+ */
+int posts_revise(struct agency *ag, struct store *st, int64_t id,
+    const char *from, const char *to, const char *reason, int64_t at,
+    const char *tz, const char *local, int64_t now);
+/* Every post of account in state from goes to to (with reason); *n. */
+int posts_account_state(struct agency *ag, struct store *st,
+    const char *account, const char *from, const char *to,
+    const char *reason, int64_t now, int64_t *n);
+
+/* Posting slots per account. */
+int account_slots_put(struct agency *ag, struct store *st, const char *account,
+    const char *spec, const char *tz);
+/* {account, spec, tz, updated_at}; AG_NOINPUT if the account has none. */
+int account_slots_get(struct agency *ag, struct store *st, const char *account,
+    struct cJSON **out);
+int account_slots_list(struct agency *ag, struct store *st,
+    struct cJSON **out);
+int account_slots_remove(struct agency *ag, struct store *st,
+    const char *account);
+
+/* ------------------------------------------------------------------ */
+/*
  * jobs: the queue's rows.  lib/queue is the interface (queue.h); these
  * are its statements, so another backend (PostgreSQL, with FOR UPDATE
  * SKIP LOCKED in jobs_claim) replaces this file and leases.c alone.
@@ -190,6 +287,11 @@ struct job_filter {
  * status (not AG_OK stops the walk and is returned). */
 int jobs_list(struct agency *ag, struct store *st, const struct job_filter *f,
     int (*fn)(void *arg, const struct cJSON *row), void *arg);
+
+/* The states of the jobs in ids (JSON array text) as a new object
+ * {"ID": "state"}; jobs that do not exist are left out. */
+int jobs_states(struct agency *ag, struct store *st, const char *ids,
+    struct cJSON **out);
 
 /* Cancel a queued, failed or running job (a runner notices at its next
  * heartbeat) and the jobs that wait for it.  AG_NOINPUT: no such job;

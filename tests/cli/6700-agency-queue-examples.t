@@ -29,19 +29,8 @@ EOF
 chmod +x "$Q"/agency-*
 
 # N.sh: the commands of the Nth display with any, N.out what it shows.
-sed 's/\\e/\\/g; s/\\&//g' "$PAGE" | awk -v dir="$T" '
-/^\.Sh / { inex = ($2 == "EXAMPLES"); next }
-!inex { next }
-/^\.Bd / { inbd = 1; n++; next }
-/^\.Ed/ { inbd = 0; next }
-!inbd { next }
-/^\$ / { printf "%s\n", substr($0, 3) >>(dir "/" n ".sh"); next }
-{ print >>(dir "/" n ".out") }'
-
-total=0
-for f in "$T"/*.sh; do
-	[ -e "$f" ] && total=$((total + 1))
-done
+. "$TESTS/lib-docs.sh"
+total=$(displays "$PAGE" "$T")
 plan $((total + 1))
 ok_if 'the page has examples to run' '[ "$total" -ge 4 ]'
 
