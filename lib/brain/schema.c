@@ -414,11 +414,13 @@ problem(struct buf *pb, const char *path, const char *msg)
 static char *
 first_words(const char *s, int max, const char *language)
 {
-	const char *p = s, *ends[16], *w;
+	const char *p = s, *ends[16] = { NULL }, *w;
 	char word[64];
 	int n = 0;
 	size_t len;
 
+	if (max > (int)(sizeof(ends) / sizeof(ends[0])))
+		max = (int)(sizeof(ends) / sizeof(ends[0]));
 	while (*p != '\0' && n < max) {
 		while (*p == ' ')
 			p++;
