@@ -132,7 +132,7 @@ struct rjob {
 	const struct edl *e;
 	const struct render_args *a;
 	const struct media_quality *q;
-	struct out video, srt, vtt, thumb, sheet;
+	struct out video, srt, vtt, ass_out, thumb, sheet;
 	struct scratch ass, title;
 	struct vgraph *vg;
 	struct mix *mix;
@@ -178,6 +178,10 @@ open_outputs(struct agency *ag, struct rjob *j)
 		rc = scratch_write(ag, &b, &j->ass);
 	else if (rc == AG_FALSE)
 		rc = AG_OK;
+	/* The same script as a file, when asked for and there is one. */
+	if (rc == AG_OK && a->ass_path != NULL && j->ass.fd >= 0 &&
+	    (rc = out_open(ag, &j->ass_out, xstrdup(a->ass_path))) == AG_OK)
+		rc = out_write(ag, &j->ass_out, &b);
 	buf_reset(&b);
 	if (rc == AG_OK && j->thumb.open) {
 		rc = textlayer_title(ag, j->e, j->e->thumbnail_title ?
@@ -386,12 +390,15 @@ production(struct rjob *j, const char *id, const struct media_probe *p,
 	if (e->title != NULL)
 		cJSON_AddStringToObject(doc, "title", e->title);
 	add_path(doc, "video", j->video.path);
-	if (j->srt.path != NULL || j->vtt.path != NULL) {
+	if (j->srt.path != NULL || j->vtt.path != NULL ||
+	    j->ass_out.path != NULL) {
 		o = cJSON_AddObjectToObject(doc, "subtitles");
 		if (j->srt.path != NULL)
 			add_path(o, "srt", j->srt.path);
 		if (j->vtt.path != NULL)
 			add_path(o, "vtt", j->vtt.path);
+		if (j->ass_out.path != NULL)
+			add_path(o, "ass", j->ass_out.path);
 	}
 	if (j->thumb.path != NULL)
 		add_path(doc, "thumbnail", j->thumb.path);
@@ -491,6 +498,7 @@ job_release(struct rjob *j)
 	out_abort(&j->video);
 	out_abort(&j->srt);
 	out_abort(&j->vtt);
+	out_abort(&j->ass_out);
 	out_abort(&j->thumb);
 	out_abort(&j->sheet);
 	scratch_close(&j->ass);
@@ -537,6 +545,7 @@ media_render(struct agency *ag, const struct edl *e,
 	if ((rc = commit(ag, &j.video)) != AG_OK ||
 	    (rc = commit(ag, &j.srt)) != AG_OK ||
 	    (rc = commit(ag, &j.vtt)) != AG_OK ||
+	    (rc = commit(ag, &j.ass_out)) != AG_OK ||
 	    (rc = commit(ag, &j.thumb)) != AG_OK ||
 	    (rc = commit(ag, &j.sheet)) != AG_OK)
 		goto out;
