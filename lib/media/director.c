@@ -347,7 +347,8 @@ captions(struct plan *p)
 	if (st->shadow >= 0)
 		cJSON_AddNumberToObject(c, "shadow", st->shadow);
 	cJSON_AddStringToObject(c, "position", st->caption_position);
-	cJSON_AddBoolToObject(c, "uppercase", st->uppercase);
+	if (st->uppercase >= 0)
+		cJSON_AddBoolToObject(c, "uppercase", st->uppercase);
 	if (st->max_words > 0)
 		cJSON_AddNumberToObject(c, "max_words", st->max_words);
 	ws = cJSON_AddArrayToObject(c, "words");

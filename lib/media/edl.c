@@ -777,6 +777,7 @@ captions(struct ctx *c, const cJSON *doc)
 	k->color = 0xFFFFFF;
 	k->highlight = 0xFFE000;
 	k->outline = k->shadow = -1;
+	k->uppercase = -1;
 	if ((rc = jget_object(c->ag, &c->jp, doc, "captions", J_OPTIONAL,
 	    &cap)) != AG_OK || cap == NULL)
 		return rc;

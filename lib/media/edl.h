@@ -81,7 +81,7 @@ struct edl_captions {
 	uint32_t color, highlight;	/* 0xRRGGBB */
 	double outline, shadow;		/* px; < 0: the style's */
 	char *position;			/* bottom, middle, top */
-	int uppercase;
+	int uppercase;			/* -1: as the caption style has it */
 	int max_words;			/* per page; 0: auto */
 	struct media_words words;
 };

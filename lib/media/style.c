@@ -81,6 +81,7 @@ defaults(struct style *s)
 	s->caption_style = xstrdup("karaoke");
 	s->caption_position = xstrdup("bottom");
 	s->max_words = 3;
+	s->uppercase = -1;
 	s->outline = s->shadow = -1;
 	s->transition = xstrdup("fade");
 	s->transition_duration = 0.4;
