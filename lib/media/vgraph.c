@@ -36,6 +36,8 @@ struct source {
 	AVFrame *still;			/* given again and again, or NULL */
 	struct kenburns kb;
 	int moving;
+	const char *clip;		/* a clip's path (the EDL's), or NULL */
+	int64_t until;			/* the frame after its last one */
 };
 
 struct vgraph {
@@ -211,6 +213,8 @@ build(struct agency *ag, struct vgraph *vg, const struct edl *e,
 			continue;		/* less than a frame long */
 		vg->nsrc++;
 		src->n = n;
+		src->clip = s->kind == SRC_VIDEO ? s->path : NULL;
+		src->until = sp[i].b + sp[i].post;
 		rc = s->kind == SRC_VIDEO ?
 		    clip_chain(ag, vg, e, s, sp[i].pre, n, &cur) :
 		    still_chain(ag, vg, e, s, src, &cur);
@@ -332,6 +336,24 @@ feed(struct agency *ag, struct vgraph *vg)
 	return AG_OK;
 }
 
+/*
+ * The graph stopped with err.  Our own sources cannot fail that way, so
+ * it is a clip that will not decode: the one on screen now, or the next.
+ */
+static int
+graph_failed(struct agency *ag, struct vgraph *vg, int err)
+{
+	size_t i;
+
+	for (i = 0; i < vg->nsrc; i++)
+		if (vg->src[i].clip != NULL && vg->src[i].until > vg->out)
+			return ag_fail(ag, AG_DATAERR, "cannot decode '%s' "
+			    "(at frame %lld of the video): %s", vg->src[i].clip,
+			    (long long)vg->out, av_errtext(err));
+	return ag_fail(ag, AG_SOFTWARE, "the video graph failed: %s",
+	    av_errtext(err));
+}
+
 int
 vgraph_next(struct agency *ag, struct vgraph *vg, AVFrame **frame,
     AVFrame **clean)
@@ -359,8 +381,7 @@ vgraph_next(struct agency *ag, struct vgraph *vg, AVFrame **frame,
 		}
 		if (err != AVERROR(EAGAIN)) {
 			av_frame_free(&f);
-			return ag_fail(ag, AG_SOFTWARE, "the video graph failed: "
-			    "%s", av_errtext(err));
+			return graph_failed(ag, vg, err);
 		}
 		if ((rc = feed(ag, vg)) != AG_OK) {
 			av_frame_free(&f);
