@@ -30,6 +30,7 @@
 #include "media/voice.h"
 
 #define TITLE_SECONDS 2.5		/* the hook card, at most */
+#define LABEL_SECONDS 1.0		/* a label shows this long, or not */
 #define NARRATION_RATE_MIN 8000
 
 struct scene {
@@ -397,7 +398,9 @@ overlays(struct plan *p)
 		    1000);
 		cJSON_AddStringToObject(o, "role", "text");
 		cJSON_AddStringToObject(o, "position", "top");
-		if (p->sc[i].end > hook_end)
+		/* Text that would only flash up after the hook is left out. */
+		if (p->sc[i].end - fmax(p->sc[i].start, hook_end) >=
+		    LABEL_SECONDS)
 			cJSON_AddItemToArray(a, o);
 		else
 			cJSON_Delete(o);
