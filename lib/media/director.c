@@ -194,6 +194,7 @@ score(struct plan *p)
 {
 	struct music_params mp;
 	struct music_result mr;
+	struct media_probe probe;
 	int rc;
 
 	if (p->a->no_music)
@@ -203,6 +204,12 @@ score(struct plan *p)
 		if (p->music == NULL)
 			return ag_fail(p->ag, AG_NOINPUT, "cannot read '%s':",
 			    p->a->music);
+		/* Not at render time, where it would name no option. */
+		if ((rc = media_probe(p->ag, p->music, &probe)) != AG_OK)
+			return rc;
+		if (!probe.has_audio)
+			return ag_fail(p->ag, AG_DATAERR, "'%s': no audio in "
+			    "it", p->a->music);
 		return AG_OK;
 	}
 	music_params_init(&mp);
