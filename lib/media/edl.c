@@ -607,8 +607,8 @@ video(struct ctx *c, const cJSON *doc)
 		rc = jpath_fail(c->ag, &c->jp, "no segments");
 		goto out;
 	}
-	/* Room for a gap before each segment. */
-	e->seg = xcalloc(2 * n, sizeof(*e->seg));
+	/* Room for a gap before each segment, and one after the last. */
+	e->seg = xcalloc(2 * n + 1, sizeof(*e->seg));
 	cJSON_ArrayForEach(it, v) {
 		m2 = jpath_index(&c->jp, i);
 		if (cJSON_IsObject(it)) {
