@@ -5,7 +5,7 @@
 # boxes, loudness, captions on the voice's words, and on the picture.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-produce.sh"
-plan 35
+plan 36
 
 check 'the offline script of a three-scene brief' \
     'agency-script -P offline --brief "$PFIX/toast.md" >script.json'
@@ -155,6 +155,9 @@ said = " ".join(cues).split()
 w = [x["text"] for x in J("edl.json")["captions"]["words"]]
 assert [x.lower() for x in said] == [x.lower() for x in w], (said, w)'
 ok_if 'the VTT too' 'head -n 1 out.vtt | grep -q "^WEBVTT"'
+ok_if 'the thumbnail is a JPEG the size of the video' \
+    '[ "$(ffprobe -v error -show_entries stream=codec_name,width,height \
+	-of csv=p=0 out.jpg)" = mjpeg,720,1280 ]'
 
 # The caption on the picture: a frame during a word, against the same
 # frame rendered without captions (draft quality: it only has to be the
