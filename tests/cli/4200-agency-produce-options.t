@@ -6,7 +6,7 @@
 # checked.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-produce.sh"
-plan 73
+plan 84
 
 agency-script -P offline --brief "$PFIX/toast.md" >script.json ||
     echo "# agency-script failed"
@@ -192,6 +192,33 @@ py_ok 'and the voice alone is still brought to -14 LUFS' '
 m = J("loud.json")
 assert abs(m["integrated"] + 14) <= 1 and m["true_peak"] <= -1, m'
 
+check '--music-mood dark' \
+    'agency-produce plan --music-mood dark script.json >dark.edl'
+ok_if 'composes the bed in that mood, kept in the media library' \
+    '[ "$(sqlite3 "$XDG_DATA_HOME/agency/agency.db" "select kind, tags from
+	assets where path = '\''$(json_get dark.edl "d[\"audio\"][\"music\"][\"path\"]")'\''")" = "music|dark" ]'
+expect_code 'a mood the composer does not have: 64' 64 \
+    'agency-produce plan --music-mood sleepy script.json'
+
+# --- the voice ---------------------------------------------------------
+check '--engine flite' 'agency-produce plan --no-music --engine flite script.json >flite.edl'
+py_ok 'speaks every word with flite, and says so' '
+f, q = J("flite.edl"), J("quiet.edl")
+assert f["meta"]["narration"]["engine"] == "flite", f["meta"]["narration"]
+assert [w["text"] for w in f["captions"]["words"]] == \
+    [w["text"] for w in q["captions"]["words"]]
+assert f["audio"]["voice"]["path"] != q["audio"]["voice"]["path"]'
+check '--rate 300 and --rate 120' \
+    'agency-produce plan --no-music --rate 300 script.json >fast.edl &&
+     agency-produce plan --no-music --rate 120 script.json >slow.edl'
+py_ok 'a faster voice makes a shorter video, scenes timed by it' '
+f, s = J("fast.edl"), J("slow.edl")
+assert f["duration"] < s["duration"] * 0.75, (f["duration"], s["duration"])
+assert f["captions"]["words"][-1]["end"] <= f["duration"]'
+expect_code 'a voice that is not there: 64' 64 \
+    'agency-produce plan --voice nobody script.json'
+grep_err 'pointing at the list' 'no voice .nobody. \(`agency-produce voices` lists them\)'
+
 # --- a recorded narration ---------------------------------------------
 cp "$(json_get quiet.edl 'd["audio"]["voice"]["path"]')" voice.wav
 check '--narration FILE: a recorded voice' \
@@ -257,6 +284,16 @@ check 'a folder with one picture' \
 py_ok 'shows it in every scene rather than nothing' '
 v = J("one.edl")["video"]
 assert all(s["source"]["image"].endswith("/one/only.png") for s in v), v'
+mkdir odd
+make_white odd/yak.png
+make_pattern odd/gnu.png
+make_halves odd/emu.png
+check 'pictures that match no scene' \
+    'agency-produce plan --no-music --media odd script.json >odd.edl'
+py_ok 'are each shown once, before any is shown again' '
+v = J("odd.edl")["video"]
+src = sorted(s["source"]["image"].rsplit("/", 1)[1] for s in v)
+assert src == ["emu.png", "gnu.png", "yak.png"], src'
 expect_code '--media with a folder that is not there: 66' 66 \
     'agency-produce plan --media nowhere script.json'
 check '--focus top' \
