@@ -5,7 +5,7 @@
 # made, and signals, none of which may leave a file behind.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-produce.sh"
-plan 72
+plan 78
 
 make_pattern pattern.png
 make_white white.png
@@ -143,6 +143,26 @@ assert l[4] < 2 and r[4] > 250, (l[4], r[4])'
 py_ok 'Ken Burns keeps the focus' '
 l, r = J("left.json")["means"], J("means.json")["means"]
 assert l[7] > 250 and r[7] > 250, (l[7], r[7])'
+
+# --- the EDL on stdin, and its quality ------------------------------------
+sed 's/"fps": 10}/"fps": 10, "quality": "draft"}/' fit.edl >draft.edl
+check 'an EDL on stdin, its paths from the current folder' \
+    'agency-produce render - -o stdin.mp4 <draft.edl >stdin.json'
+py_ok 'is rendered at the quality it asks for' '
+v = J("stdin.json")["codecs"]["video"]
+assert (v["x264_preset"], v["crf"]) == ("ultrafast", 26), v'
+agency config set produce.quality high >/dev/null
+check 'with produce.quality set in the configuration' \
+    'agency-produce render draft.edl -o cfg.mp4 >cfg.json'
+py_ok 'the EDL still says how' '
+v = J("cfg.json")["codecs"]["video"]
+assert v["x264_preset"] == "ultrafast", v'
+check 'with --quality high' \
+    'agency-produce render draft.edl -o hq.mp4 --quality high >hq.json'
+py_ok 'the flag says how: medium, CRF 19, High profile' '
+v = J("hq.json")["codecs"]["video"]
+assert (v["x264_preset"], v["crf"], v["profile"]) == ("medium", 19, "High"), v'
+agency config set produce.quality normal >/dev/null
 
 # --- EDLs refused before any work --------------------------------------
 # rejected DESC NAME TEXT...: render refuses NAME.edl: exit 65, one
