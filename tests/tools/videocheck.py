@@ -130,7 +130,13 @@ def grab(path, ns):
     bytes})."""
     w, h = size(path)
     want = sorted(set(ns))
-    sel = '+'.join('eq(n\\,%d)' % n for n in want)
+    runs = []
+    for n in want:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    sel = '+'.join('between(n\\,%d\\,%d)' % (a, b) for a, b in runs)
     raw = run(['ffmpeg', '-v', 'error', '-i', path, '-vf', 'select=' + sel,
                '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt',
                'gray', '-'])
