@@ -26,6 +26,7 @@
 #include "agency.h"
 #include "media/library.h"
 #include "media/media.h"
+#include "media/preset.h"
 #include "media/style.h"
 #include "media/voice.h"
 
@@ -346,8 +347,15 @@ captions(struct plan *p)
 	cJSON_AddStringToObject(c, "style", p->a->captions ? p->a->captions :
 	    st->caption_style);
 	cJSON_AddStringToObject(c, "font", st->caption_font);
-	if (st->caption_size > 0)
-		cJSON_AddNumberToObject(c, "size", st->caption_size);
+	if (st->caption_size > 0) {
+		/* A style's size is at 1920 high, the EDL's at its own. */
+		const struct media_preset *pr = media_preset_find(p->a->preset ?
+		    p->a->preset : st->preset);
+		double h = pr != NULL ? pr->height : 1920;
+
+		cJSON_AddNumberToObject(c, "size",
+		    round(st->caption_size * h / 1920 * 10) / 10);
+	}
 	cJSON_AddItemToObject(c, "color", hexcolor(st->text));
 	cJSON_AddItemToObject(c, "highlight", hexcolor(st->highlight));
 	if (st->outline >= 0)
