@@ -6,7 +6,7 @@
 # checked.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-produce.sh"
-plan 84
+plan 86
 
 agency-script -P offline --brief "$PFIX/toast.md" >script.json ||
     echo "# agency-script failed"
@@ -104,6 +104,11 @@ assert e["captions"]["style"] == "pop" and e["meta"]["style"] == "mine"
 assert e["captions"]["words"][0]["start"] >= 0.6, e["captions"]["words"][0]'
 shrink mine.edl mine.small.edl
 check 'and renders' 'agency-produce render mine.small.edl -o mine.mp4 --no-thumbnail'
+printf 'captions:\n  size: 96\n' >config/agency/styles/big.yaml
+check 'a style with a caption size, at preset x' \
+    'agency-produce plan --style big --preset x --no-music script.json >big.edl'
+py_ok 'the size is at 1920 high: 64 px in a 1280 high frame' '
+assert J("big.edl")["captions"]["size"] == 64, J("big.edl")["captions"]'
 cp config/agency/styles/mine.yaml bold.yaml
 sed -i 's/my own/mine, by path/' bold.yaml
 check 'a style named by its path' \
