@@ -59,6 +59,8 @@ no_music_cb(struct agency *ag, const struct ag_option *o, const char *arg)
 }
 
 /* Each option once; the tables below list them in order. */
+#define O_ASS AG_OPT_STRING(0, "ass-file", "file", &ra.ass_path, \
+	"also write the burned-in captions and texts as ASS to file")
 #define O_CAPTIONS AG_OPT_CHOICE(0, "captions", "karaoke|pop|classic|none", \
 	&pa.captions, "karaoke,pop,classic,none", \
 	"caption style (default: the style's)")
@@ -102,7 +104,7 @@ no_music_cb(struct agency *ag, const struct ag_option *o, const char *arg)
 	"voice (see agency-produce voices)")
 
 static const struct ag_option produce_options[] = {
-	O_CAPTIONS, O_CONTACT, O_ENGINE, O_FOCUS, O_LANGUAGE, O_MEDIA,
+	O_ASS, O_CAPTIONS, O_CONTACT, O_ENGINE, O_FOCUS, O_LANGUAGE, O_MEDIA,
 	O_MUSIC, O_MOOD, O_NARRATION, O_NO_MUSIC, O_OUTPUT,
 	AG_OPT_STRING(0, "plan-out", "file", &plan_out,
 	    "also write the edit decision list to file"),
@@ -119,7 +121,7 @@ static const struct ag_option plan_options[] = {
 	AG_OPT_END
 };
 static const struct ag_option render_options[] = {
-	O_CONTACT, O_OUTPUT, O_QUALITY, O_SUBTITLES, O_THUMBNAIL, O_THUMBFILE,
+	O_ASS, O_CONTACT, O_OUTPUT, O_QUALITY, O_SUBTITLES, O_THUMBNAIL, O_THUMBFILE,
 	AG_OPT_END
 };
 static const struct ag_option transcode_options[] = {

@@ -133,6 +133,19 @@ v=eval(sys.argv[2], {"d": d})
 print(json.dumps(v) if isinstance(v,(dict,list)) else v)' "$1" "$2"
 }
 
+# py_ok DESC CODE: the Python CODE runs to its end (its asserts hold).
+# J(FILE) is the JSON document in FILE; a failed assert prints its
+# message as a TAP comment, so write: assert cond, (what, was, seen).
+py_ok() {
+	"$PY" -c "import json, sys
+def J(f):
+    return json.load(open(f))
+$2" >"$T/.py_ok" 2>&1
+	_rc=$?
+	_result "$_rc" "$1"
+	[ "$_rc" -eq 0 ] || sed -n '1,12s/^/#   /p' "$T/.py_ok"
+}
+
 # start_server SCRIPT [ARGS...]: start tests/servers/SCRIPT on 127.0.0.1
 # with an ephemeral port; sets SERVER_URL.  Stopped at exit.
 start_server() {

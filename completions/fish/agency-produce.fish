@@ -19,13 +19,13 @@ end
 function __fish_agency_produce_args
     switch "$argv[1]"
         case ''
-            printf '%s\n' '--captions' '--config' '--contact-sheet' '--engine' '--focus' '--language' '--media' '--music' '--music-mood' '--narration' '--output' '--plan-out' '--preset' '--progress' '--quality' '--rate' '--soundfont' '--style' '--thumbnail-file' '--voice' '-o'
+            printf '%s\n' '--ass-file' '--captions' '--config' '--contact-sheet' '--engine' '--focus' '--language' '--media' '--music' '--music-mood' '--narration' '--output' '--plan-out' '--preset' '--progress' '--quality' '--rate' '--soundfont' '--style' '--thumbnail-file' '--voice' '-o'
         case 'plan'
             printf '%s\n' '--captions' '--config' '--engine' '--focus' '--language' '--media' '--music' '--music-mood' '--narration' '--output' '--preset' '--progress' '--rate' '--soundfont' '--style' '--voice' '-o'
         case 'presets'
             printf '%s\n' '--config' '--progress'
         case 'render'
-            printf '%s\n' '--config' '--contact-sheet' '--output' '--progress' '--quality' '--thumbnail-file' '-o'
+            printf '%s\n' '--ass-file' '--config' '--contact-sheet' '--output' '--progress' '--quality' '--thumbnail-file' '-o'
         case 'styles'
             printf '%s\n' '--config' '--progress'
         case 'transcode'
@@ -122,6 +122,7 @@ complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'render' -d 'r
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'styles' -d 'list the styles'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'transcode' -d 'make another rendition of a video'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'voices' -d 'list the text-to-speech voices'
+complete -c agency-produce -n '__fish_agency_produce_at \'\'' -l 'ass-file' -r -F -d 'also write the burned-in captions and texts as ASS to file'
 complete -c agency-produce -n '__fish_agency_produce_at \'\'' -l 'captions' -x -a 'karaoke pop classic none' -d 'caption style (default: the style\'s)'
 complete -c agency-produce -n '__fish_agency_produce_at \'\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency-produce -n '__fish_agency_produce_at \'\'' -l 'contact-sheet' -r -F -d 'also write a grid of frames to file'
@@ -190,6 +191,7 @@ complete -c agency-produce -n '__fish_agency_produce_at \'presets\'' -l 'version
 
 # agency-produce render
 complete -c agency-produce -n '__fish_agency_produce_at \'render\'' -F
+complete -c agency-produce -n '__fish_agency_produce_at \'render\'' -l 'ass-file' -r -F -d 'also write the burned-in captions and texts as ASS to file'
 complete -c agency-produce -n '__fish_agency_produce_at \'render\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency-produce -n '__fish_agency_produce_at \'render\'' -l 'contact-sheet' -r -F -d 'also write a grid of frames to file'
 complete -c agency-produce -n '__fish_agency_produce_at \'render\'' -s 'h' -l 'help' -d 'show this help and exit'

@@ -81,10 +81,16 @@ int
 ag_atomic_open(struct agency *ag, const char *path, mode_t mode,
     struct ag_atomic *af)
 {
+	struct stat sb;
 	int rc;
 
 	memset(af, 0, sizeof(*af));
 	af->fd = -1;
+	/* The rename at the end would fail: say so before any work. */
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
+		return ag_fail(ag, AG_CANTCREAT, "cannot create '%s':", path);
+	}
 	af->path = xstrdup(path);
 	af->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	track(af->tmp, 1);

@@ -26,10 +26,12 @@
 #include "agency.h"
 #include "media/library.h"
 #include "media/media.h"
+#include "media/preset.h"
 #include "media/style.h"
 #include "media/voice.h"
 
 #define TITLE_SECONDS 2.5		/* the hook card, at most */
+#define LABEL_SECONDS 1.0		/* a label shows this long, or not */
 #define NARRATION_RATE_MIN 8000
 
 struct scene {
@@ -193,6 +195,7 @@ score(struct plan *p)
 {
 	struct music_params mp;
 	struct music_result mr;
+	struct media_probe probe;
 	int rc;
 
 	if (p->a->no_music)
@@ -202,6 +205,12 @@ score(struct plan *p)
 		if (p->music == NULL)
 			return ag_fail(p->ag, AG_NOINPUT, "cannot read '%s':",
 			    p->a->music);
+		/* Not at render time, where it would name no option. */
+		if ((rc = media_probe(p->ag, p->music, &probe)) != AG_OK)
+			return rc;
+		if (!probe.has_audio)
+			return ag_fail(p->ag, AG_DATAERR, "'%s': no audio in "
+			    "it", p->a->music);
 		return AG_OK;
 	}
 	music_params_init(&mp);
@@ -338,8 +347,15 @@ captions(struct plan *p)
 	cJSON_AddStringToObject(c, "style", p->a->captions ? p->a->captions :
 	    st->caption_style);
 	cJSON_AddStringToObject(c, "font", st->caption_font);
-	if (st->caption_size > 0)
-		cJSON_AddNumberToObject(c, "size", st->caption_size);
+	if (st->caption_size > 0) {
+		/* A style's size is at 1920 high, the EDL's at its own. */
+		const struct media_preset *pr = media_preset_find(p->a->preset ?
+		    p->a->preset : st->preset);
+		double h = pr != NULL ? pr->height : 1920;
+
+		cJSON_AddNumberToObject(c, "size",
+		    round(st->caption_size * h / 1920 * 10) / 10);
+	}
 	cJSON_AddItemToObject(c, "color", hexcolor(st->text));
 	cJSON_AddItemToObject(c, "highlight", hexcolor(st->highlight));
 	if (st->outline >= 0)
@@ -347,7 +363,8 @@ captions(struct plan *p)
 	if (st->shadow >= 0)
 		cJSON_AddNumberToObject(c, "shadow", st->shadow);
 	cJSON_AddStringToObject(c, "position", st->caption_position);
-	cJSON_AddBoolToObject(c, "uppercase", st->uppercase);
+	if (st->uppercase >= 0)
+		cJSON_AddBoolToObject(c, "uppercase", st->uppercase);
 	if (st->max_words > 0)
 		cJSON_AddNumberToObject(c, "max_words", st->max_words);
 	ws = cJSON_AddArrayToObject(c, "words");
@@ -396,7 +413,9 @@ overlays(struct plan *p)
 		    1000);
 		cJSON_AddStringToObject(o, "role", "text");
 		cJSON_AddStringToObject(o, "position", "top");
-		if (p->sc[i].end > hook_end)
+		/* Text that would only flash up after the hook is left out. */
+		if (p->sc[i].end - fmax(p->sc[i].start, hook_end) >=
+		    LABEL_SECONDS)
 			cJSON_AddItemToArray(a, o);
 		else
 			cJSON_Delete(o);

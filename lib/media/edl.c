@@ -336,6 +336,12 @@ xfade_known(const char *name)
 	return 0;
 }
 
+int
+edl_transition_known(const char *name)
+{
+	return strcmp(name, "cut") == 0 || xfade_known(name);
+}
+
 static int
 pair(struct ctx *c, const cJSON *obj, const char *key, double lo, double hi,
     double out[2])
@@ -492,8 +498,7 @@ transition(struct ctx *c, const cJSON *seg, struct edl_segment *s)
 	if ((rc = known_keys(c, t, transition_keys)) != AG_OK ||
 	    (rc = string(c, t, "kind", J_REQUIRED, &s->transition)) != AG_OK)
 		goto out;
-	if (strcmp(s->transition, "cut") != 0 &&
-	    !xfade_known(s->transition)) {
+	if (!edl_transition_known(s->transition)) {
 		jpath_key(&c->jp, "kind");
 		rc = jpath_fail(c->ag, &c->jp, "unknown transition '%s' "
 		    "(cut, or one of xfade's: fade, dissolve, wipeleft, "
@@ -602,8 +607,8 @@ video(struct ctx *c, const cJSON *doc)
 		rc = jpath_fail(c->ag, &c->jp, "no segments");
 		goto out;
 	}
-	/* Room for a gap before each segment. */
-	e->seg = xcalloc(2 * n, sizeof(*e->seg));
+	/* Room for a gap before each segment, and one after the last. */
+	e->seg = xcalloc(2 * n + 1, sizeof(*e->seg));
 	cJSON_ArrayForEach(it, v) {
 		m2 = jpath_index(&c->jp, i);
 		if (cJSON_IsObject(it)) {
@@ -777,6 +782,7 @@ captions(struct ctx *c, const cJSON *doc)
 	k->color = 0xFFFFFF;
 	k->highlight = 0xFFE000;
 	k->outline = k->shadow = -1;
+	k->uppercase = -1;
 	if ((rc = jget_object(c->ag, &c->jp, doc, "captions", J_OPTIONAL,
 	    &cap)) != AG_OK || cap == NULL)
 		return rc;

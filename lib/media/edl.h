@@ -81,7 +81,7 @@ struct edl_captions {
 	uint32_t color, highlight;	/* 0xRRGGBB */
 	double outline, shadow;		/* px; < 0: the style's */
 	char *position;			/* bottom, middle, top */
-	int uppercase;
+	int uppercase;			/* -1: as the caption style has it */
 	int max_words;			/* per page; 0: auto */
 	struct media_words words;
 };
@@ -120,6 +120,9 @@ void edl_release(struct edl *e);
 
 /* Read an EDL document from path ("-": stdin) and parse it. */
 int edl_read(struct agency *ag, const char *path, struct edl *out);
+
+/* Whether name is a transition: "cut" or one of xfade's. */
+int edl_transition_known(const char *name);
 
 /* "#RRGGBB" (or "RRGGBB") into 0xRRGGBB; -1 if it is not a colour. */
 int edl_color_parse(const char *s, uint32_t *out);

@@ -23,6 +23,8 @@
 #include "media/kenburns.h"
 #include "media/picture.h"
 
+static int have_avx2(void);
+
 int
 kenburns_init(struct agency *ag, struct kenburns *kb, const AVFrame *picture,
     int w, int h, const struct edl_motion *m, double fx, double fy)
@@ -34,6 +36,7 @@ kenburns_init(struct agency *ag, struct kenburns *kb, const AVFrame *picture,
 	kb->h = h;
 	kb->m = *m;
 	kb->zmax = fmax(1.0, fmax(m->zoom[0], m->zoom[1]));
+	kb->simd = have_avx2();
 	pw = ((int)ceil(w * kb->zmax) + 1) & ~1;
 	ph = ((int)ceil(h * kb->zmax) + 1) & ~1;
 	if ((rc = picture_fit(ag, picture, pw, ph, FIT_COVER, fx, fy,
@@ -237,7 +240,7 @@ plane(struct kenburns *kb, const uint8_t *src, int sstride, int sw, int sh,
     double x0, double y0, double sc, uint8_t *dst, int dstride, int dw,
     int dh)
 {
-	int i, j, ix, iy, lo, hi, avx2 = have_avx2(), fast;
+	int i, j, ix, iy, lo, hi, avx2 = kb->simd, fast;
 	double sx, sy;
 	unsigned f;
 

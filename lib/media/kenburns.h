@@ -33,6 +33,8 @@ struct kenburns {
 	uint32_t *xw;			/* its weights: (256 - f) | f << 16 */
 	uint16_t *row;			/* two source rows blended */
 	uint8_t *mask;			/* byte shuffles, 4 per column */
+	int simd;			/* use AVX2 (set where the CPU has it;
+					 * 0 forces the plain C path) */
 };
 
 int kenburns_init(struct agency *ag, struct kenburns *kb,

@@ -51,6 +51,7 @@ struct render_args {
 	const char *output;		/* the video; required */
 	const char *quality;		/* NULL: the EDL's */
 	int subtitles;			/* also write .srt and .vtt */
+	const char *ass_path;		/* also write the burned-in ASS, or NULL */
 	int thumbnail;			/* also write .jpg */
 	const char *thumbnail_path;	/* NULL: next to the video */
 	const char *contact_sheet;	/* a path, or NULL for none */

@@ -132,7 +132,7 @@ struct rjob {
 	const struct edl *e;
 	const struct render_args *a;
 	const struct media_quality *q;
-	struct out video, srt, vtt, thumb, sheet;
+	struct out video, srt, vtt, ass_out, thumb, sheet;
 	struct scratch ass, title;
 	struct vgraph *vg;
 	struct mix *mix;
@@ -143,21 +143,37 @@ struct rjob {
 	struct ag_progress progress;
 };
 
-/* Two outputs under one name would overwrite each other. */
+/*
+ * Two outputs under one name would overwrite each other: refuse before
+ * anything is opened.  The names are those open_outputs() will use.
+ */
 static int
-distinct(struct agency *ag, const struct rjob *j)
+distinct(struct agency *ag, const struct render_args *a)
 {
-	const struct out *o[] = { &j->video, &j->srt, &j->vtt, &j->thumb,
-	    &j->sheet };
-	size_t a, b, n = sizeof(o) / sizeof(o[0]);
+	char *n[6];
+	size_t i, k, len = 0;
+	int rc = AG_OK;
 
-	for (a = 0; a < n; a++)
-		for (b = a + 1; b < n; b++)
-			if (o[a]->path != NULL && o[b]->path != NULL &&
-			    strcmp(o[a]->path, o[b]->path) == 0)
-				return ag_fail(ag, AG_USAGE, "'%s' is named "
-				    "for two outputs", o[a]->path);
-	return AG_OK;
+	n[len++] = xstrdup(a->output);
+	if (a->subtitles) {
+		n[len++] = sibling(a->output, ".srt");
+		n[len++] = sibling(a->output, ".vtt");
+	}
+	if (a->thumbnail)
+		n[len++] = a->thumbnail_path ? xstrdup(a->thumbnail_path) :
+		    sibling(a->output, ".jpg");
+	if (a->contact_sheet != NULL)
+		n[len++] = xstrdup(a->contact_sheet);
+	if (a->ass_path != NULL)
+		n[len++] = xstrdup(a->ass_path);
+	for (i = 0; i < len && rc == AG_OK; i++)
+		for (k = i + 1; k < len && rc == AG_OK; k++)
+			if (strcmp(n[i], n[k]) == 0)
+				rc = ag_fail(ag, AG_USAGE, "'%s' is named for "
+				    "two outputs", n[i]);
+	for (i = 0; i < len; i++)
+		free(n[i]);
+	return rc;
 }
 
 static int
@@ -167,7 +183,8 @@ open_outputs(struct agency *ag, struct rjob *j)
 	struct buf b = BUF_INIT;
 	int rc;
 
-	if ((rc = out_open(ag, &j->video, xstrdup(a->output))) != AG_OK)
+	if ((rc = distinct(ag, a)) != AG_OK ||
+	    (rc = out_open(ag, &j->video, xstrdup(a->output))) != AG_OK)
 		return rc;
 	if (a->subtitles) {
 		if ((rc = textlayer_srt(ag, j->e, &b)) == AG_OK &&
@@ -190,13 +207,15 @@ open_outputs(struct agency *ag, struct rjob *j)
 	if (a->contact_sheet != NULL && (rc = out_open(ag, &j->sheet,
 	    xstrdup(a->contact_sheet))) != AG_OK)
 		goto out;
-	if ((rc = distinct(ag, j)) != AG_OK)
-		goto out;
 	rc = textlayer_ass(ag, j->e, &b);
 	if (rc == AG_OK)
 		rc = scratch_write(ag, &b, &j->ass);
 	else if (rc == AG_FALSE)
 		rc = AG_OK;
+	/* The same script as a file, when asked for and there is one. */
+	if (rc == AG_OK && a->ass_path != NULL && j->ass.fd >= 0 &&
+	    (rc = out_open(ag, &j->ass_out, xstrdup(a->ass_path))) == AG_OK)
+		rc = out_write(ag, &j->ass_out, &b);
 	buf_reset(&b);
 	if (rc == AG_OK && j->thumb.open) {
 		rc = textlayer_title(ag, j->e, j->e->thumbnail_title ?
@@ -405,12 +424,15 @@ production(struct rjob *j, const char *id, const struct media_probe *p,
 	if (e->title != NULL)
 		cJSON_AddStringToObject(doc, "title", e->title);
 	add_path(doc, "video", j->video.path);
-	if (j->srt.path != NULL || j->vtt.path != NULL) {
+	if (j->srt.path != NULL || j->vtt.path != NULL ||
+	    j->ass_out.path != NULL) {
 		o = cJSON_AddObjectToObject(doc, "subtitles");
 		if (j->srt.path != NULL)
 			add_path(o, "srt", j->srt.path);
 		if (j->vtt.path != NULL)
 			add_path(o, "vtt", j->vtt.path);
+		if (j->ass_out.path != NULL)
+			add_path(o, "ass", j->ass_out.path);
 	}
 	if (j->thumb.path != NULL)
 		add_path(doc, "thumbnail", j->thumb.path);
@@ -510,6 +532,7 @@ job_release(struct rjob *j)
 	out_abort(&j->video);
 	out_abort(&j->srt);
 	out_abort(&j->vtt);
+	out_abort(&j->ass_out);
 	out_abort(&j->thumb);
 	out_abort(&j->sheet);
 	scratch_close(&j->ass);
@@ -559,6 +582,7 @@ media_render(struct agency *ag, const struct edl *e,
 	if ((rc = commit(ag, &j.video)) != AG_OK ||
 	    (rc = commit(ag, &j.srt)) != AG_OK ||
 	    (rc = commit(ag, &j.vtt)) != AG_OK ||
+	    (rc = commit(ag, &j.ass_out)) != AG_OK ||
 	    (rc = commit(ag, &j.thumb)) != AG_OK ||
 	    (rc = commit(ag, &j.sheet)) != AG_OK)
 		goto out;

@@ -17,7 +17,8 @@
 #include "media/edl.h"
 #include "media/style.h"
 
-enum ktype { K_STR, K_NUM, K_INT, K_BOOL, K_COLOR, K_PALETTE, K_WORD };
+enum ktype { K_STR, K_NUM, K_INT, K_BOOL, K_COLOR, K_PALETTE, K_WORD,
+    K_TRANSITION, K_MOOD };
 
 struct key {
 	const char *path;
@@ -48,13 +49,13 @@ static const struct key keys[] = {
 	{ "captions.max_words", K_INT, O(max_words), 0, 12, NULL },
 	{ "captions.outline", K_NUM, O(outline), 0, 50, NULL },
 	{ "captions.shadow", K_NUM, O(shadow), 0, 50, NULL },
-	{ "transition.kind", K_STR, O(transition), 0, 0, NULL },
+	{ "transition.kind", K_TRANSITION, O(transition), 0, 0, NULL },
 	{ "transition.duration", K_NUM, O(transition_duration), 0, 3, NULL },
 	{ "pacing.lead", K_NUM, O(lead), 0, 5, NULL },
 	{ "pacing.tail", K_NUM, O(tail), 0, 5, NULL },
 	{ "pacing.min_scene", K_NUM, O(min_scene), 0.5, 60, NULL },
 	{ "motion.zoom", K_NUM, O(zoom), 1, 2, NULL },
-	{ "music.mood", K_STR, O(music_mood), 0, 0, NULL },
+	{ "music.mood", K_MOOD, O(music_mood), 0, 0, NULL },
 	{ "music.gain", K_NUM, O(music_gain), -60, 12, NULL },
 	{ "loudness", K_NUM, O(loudness), -40, -5, NULL },
 	{ NULL, K_STR, 0, 0, 0, NULL }
@@ -81,6 +82,7 @@ defaults(struct style *s)
 	s->caption_style = xstrdup("karaoke");
 	s->caption_position = xstrdup("bottom");
 	s->max_words = 3;
+	s->uppercase = -1;
 	s->outline = s->shadow = -1;
 	s->transition = xstrdup("fade");
 	s->transition_duration = 0.4;
@@ -127,6 +129,18 @@ word_ok(const char *words, const char *v)
 }
 
 static int
+mood_known(const char *name)
+{
+	struct music_mood_info m;
+	int i;
+
+	for (i = 0; music_mood_info(i, &m) == 0; i++)
+		if (strcmp(m.name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
 set(struct agency *ag, struct style *s, const struct key *k,
     const struct ynode *n)
 {
@@ -152,8 +166,21 @@ set(struct agency *ag, struct style *s, const struct key *k,
 	if (n->kind != YN_SCALAR)
 		return bad(ag, s, n, k->path, "expected a value");
 	switch (k->type) {
+	case K_TRANSITION:
+	case K_MOOD:
 	case K_WORD:
-		if (!word_ok(k->words, n->value)) {
+		if (k->type == K_TRANSITION && !edl_transition_known(n->value)) {
+			snprintf(msg, sizeof(msg), "'%s' is not a transition "
+			    "(cut, or one of xfade's: fade, wipeleft, slideup, "
+			    "...)", n->value);
+			return bad(ag, s, n, k->path, msg);
+		}
+		if (k->type == K_MOOD && !mood_known(n->value)) {
+			snprintf(msg, sizeof(msg), "'%s' is not a mood (see "
+			    "'agency-compose moods')", n->value);
+			return bad(ag, s, n, k->path, msg);
+		}
+		if (k->type == K_WORD && !word_ok(k->words, n->value)) {
 			snprintf(msg, sizeof(msg), "'%s' is not one of %s",
 			    n->value, k->words);
 			return bad(ag, s, n, k->path, msg);

@@ -31,7 +31,8 @@ struct style {
 	char *caption_style;		/* karaoke, pop, classic, none */
 	double caption_size;		/* px at 1920 high; 0: auto */
 	char *caption_position;
-	int uppercase, max_words;
+	int uppercase;			/* -1: as the caption style has it */
+	int max_words;
 	double outline, shadow;		/* px; < 0: the caption default */
 	char *transition;		/* cut, or an xfade transition */
 	double transition_duration;

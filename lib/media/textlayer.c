@@ -30,8 +30,8 @@ look_of(struct agency *ag, const struct edl *e, struct caption_look *look,
 		look->shadow = c->shadow;
 	if (caption_position_parse(c->position) >= 0)
 		look->position = caption_position_parse(c->position);
-	if (c->uppercase)
-		look->uppercase = 1;
+	if (c->uppercase >= 0)
+		look->uppercase = c->uppercase;
 	if (c->max_words > 0)
 		look->max_words = c->max_words;
 	if (caption_safe_area(e->preset, e->width, e->height, area) != 0 &&

@@ -33,9 +33,12 @@
 struct source {
 	AVFilterContext *buf;		/* NULL: the clip decodes in the graph */
 	int64_t n, given;		/* frames it gives, given so far */
+	int ended;			/* the end was given too */
 	AVFrame *still;			/* given again and again, or NULL */
 	struct kenburns kb;
 	int moving;
+	const char *clip;		/* a clip's path (the EDL's), or NULL */
+	int64_t until;			/* the frame after its last one */
 };
 
 struct vgraph {
@@ -211,6 +214,8 @@ build(struct agency *ag, struct vgraph *vg, const struct edl *e,
 			continue;		/* less than a frame long */
 		vg->nsrc++;
 		src->n = n;
+		src->clip = s->kind == SRC_VIDEO ? s->path : NULL;
+		src->until = sp[i].b + sp[i].post;
 		rc = s->kind == SRC_VIDEO ?
 		    clip_chain(ag, vg, e, s, sp[i].pre, n, &cur) :
 		    still_chain(ag, vg, e, s, src, &cur);
@@ -292,7 +297,14 @@ vgraph_new(struct agency *ag, const struct edl *e, const char *ass, int tap,
 	return AG_OK;
 }
 
-/* Give one frame to the source the graph waits on most. */
+/*
+ * Give one frame to the source the graph waits on most, or its end once
+ * it has given all its frames and is asked for more.  The end waits to
+ * be asked for: xfade (FFmpeg 5.1) ends its transition as soon as its
+ * first input has ended, dropping a frame still queued there, so an end
+ * given with the last frame lost the last frame of a transition and
+ * everything after came one frame early.
+ */
 static int
 feed(struct agency *ag, struct vgraph *vg)
 {
@@ -303,7 +315,7 @@ feed(struct agency *ag, struct vgraph *vg)
 	int err;
 
 	for (i = 0; i < vg->nsrc; i++) {
-		if (vg->src[i].buf == NULL || vg->src[i].given >= vg->src[i].n)
+		if (vg->src[i].buf == NULL || vg->src[i].ended)
 			continue;
 		r = av_buffersrc_get_nb_failed_requests(vg->src[i].buf);
 		if (s == NULL || r > best) {
@@ -313,6 +325,13 @@ feed(struct agency *ag, struct vgraph *vg)
 	}
 	if (s == NULL)
 		return ag_fail(ag, AG_SOFTWARE, "the video graph stalled");
+	if (s->given == s->n) {
+		s->ended = 1;
+		if ((err = av_buffersrc_add_frame_flags(s->buf, NULL, 0)) < 0)
+			return ag_fail(ag, AG_SOFTWARE, "cannot feed the video "
+			    "graph: %s", av_errtext(err));
+		return AG_OK;
+	}
 	if (s->moving) {
 		if ((f = picture_pool_get(&vg->pool)) == NULL)
 			return ag_fail(ag, AG_OSERR, "out of memory");
@@ -324,12 +343,28 @@ feed(struct agency *ag, struct vgraph *vg)
 	f->pts = s->given++;
 	err = av_buffersrc_add_frame_flags(s->buf, f, 0);
 	av_frame_free(&f);
-	if (err >= 0 && s->given == s->n)
-		err = av_buffersrc_add_frame_flags(s->buf, NULL, 0);
 	if (err < 0)
 		return ag_fail(ag, AG_SOFTWARE, "cannot feed the video graph: "
 		    "%s", av_errtext(err));
 	return AG_OK;
+}
+
+/*
+ * The graph stopped with err.  Our own sources cannot fail that way, so
+ * it is a clip that will not decode: the one on screen now, or the next.
+ */
+static int
+graph_failed(struct agency *ag, struct vgraph *vg, int err)
+{
+	size_t i;
+
+	for (i = 0; i < vg->nsrc; i++)
+		if (vg->src[i].clip != NULL && vg->src[i].until > vg->out)
+			return ag_fail(ag, AG_DATAERR, "cannot decode '%s' "
+			    "(at frame %lld of the video): %s", vg->src[i].clip,
+			    (long long)vg->out, av_errtext(err));
+	return ag_fail(ag, AG_SOFTWARE, "the video graph failed: %s",
+	    av_errtext(err));
 }
 
 int
@@ -359,8 +394,7 @@ vgraph_next(struct agency *ag, struct vgraph *vg, AVFrame **frame,
 		}
 		if (err != AVERROR(EAGAIN)) {
 			av_frame_free(&f);
-			return ag_fail(ag, AG_SOFTWARE, "the video graph failed: "
-			    "%s", av_errtext(err));
+			return graph_failed(ag, vg, err);
 		}
 		if ((rc = feed(ag, vg)) != AG_OK) {
 			av_frame_free(&f);

@@ -76,6 +76,11 @@ main(void)
 	snprintf(path, sizeof(path), "%s/a/b/c", dir);
 	is_int(ag_mkdirs(&ag, path, 0700), AG_OK, "mkdir -p");
 	is_int(ag_mkdirs(&ag, path, 0700), AG_OK, "twice is fine");
+	is_int(ag_atomic_open(&ag, path, 0644, &af), AG_CANTCREAT,
+	    "a folder in the way fails at open, not at the rename");
+	ok(strstr(ag.err, "Is a directory") != NULL, "%s", ag.err);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	ok(!exists(tmp), "and leaves no temporary file");
 	buf_release(&b);
 	ag_release(&ag);
 	return done_testing();

@@ -8,15 +8,10 @@
 
 static const char *dir;
 
-/* Make a fixture with the ffmpeg program (a test tool, not our code). */
 static int
 make(const char *name, const char *args)
 {
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd), "cd '%s' && ffmpeg -nostdin -v error -y "
-	    "%s %s", dir, args, name);
-	return system(cmd);
+	return tap_ffmpeg(dir, name, args);
 }
 
 static const char *

@@ -113,6 +113,20 @@ tap_tmpdir(void)
 	return tap_dir;
 }
 
+/*
+ * Make a media fixture NAME in folder dir with the ffmpeg program (a test
+ * tool, not our code) and its input and encoding args; 0 on success.
+ */
+static inline int
+tap_ffmpeg(const char *dir, const char *name, const char *args)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && ffmpeg -nostdin -v error -y "
+	    "%s %s", dir, args, name);
+	return system(cmd);
+}
+
 /* A context as a binary would have it, with no arguments. */
 static inline void
 tap_agency(struct agency *ag, const char *name)
