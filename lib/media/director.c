@@ -90,6 +90,7 @@ speak(struct plan *p)
 {
 	struct voice_params vp = p->a->voice;
 	struct voice_audio va = VOICE_AUDIO_INIT;
+	struct ag_progress pg;
 	float *pcm = NULL;
 	size_t frames = 0, alloc = 0, i, w;
 	double t = 0, len, dur;
@@ -98,7 +99,9 @@ speak(struct plan *p)
 	if (vp.language == NULL)
 		vp.language = str(p->script, "language")[0] != '\0' ?
 		    str(p->script, "language") : NULL;
+	ag_progress_start(p->ag, &pg, "voice", (double)p->n, 0);
 	for (i = 0; i < p->n; i++) {
+		ag_progress_update(&pg, (double)i);
 		if ((rc = voice_speak(p->ag, &vp, str(p->sc[i].src,
 		    "narration"), &va)) != AG_OK)
 			goto out;
@@ -123,6 +126,8 @@ speak(struct plan *p)
 		voice_audio_release(&va);
 		t += dur;
 	}
+	ag_progress_update(&pg, (double)p->n);
+	ag_progress_end(&pg);
 	p->duration = t;
 	if (rate > 0 && (size_t)llround(t * rate) > frames)
 		pad(&pcm, &frames, &alloc, (size_t)llround(t * rate) - frames);
@@ -130,6 +135,7 @@ speak(struct plan *p)
 		rc = library_keep_audio(p->ag, pcm, frames, 1, rate,
 		    "narration", "narration voice", &p->narration);
 out:
+	ag_progress_end(&pg);
 	voice_audio_release(&va);
 	free(pcm);
 	return rc;
@@ -219,6 +225,7 @@ score(struct plan *p)
 	mp.seed = p->seed;
 	mp.fade_out = fmin(2.0, p->duration / 4);
 	mp.soundfont = p->a->soundfont;
+	mp.progress = 1;
 	if ((rc = music_compose(p->ag, &mp, &mr)) != AG_OK)
 		return rc;
 	rc = library_keep_audio(p->ag, mr.pcm, mr.frames, mr.channels,

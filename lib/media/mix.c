@@ -167,9 +167,12 @@ pass_one(struct agency *ag, const struct edl *e, struct mix *m)
 {
 	struct loudness_meter *meter = NULL;
 	struct fgraph fg = { 0 };
+	struct ag_progress pg;
 	AVFilterContext *sink = NULL;
 	AVFrame *f = NULL;
 	int err, rc;
+
+	ag_progress_start(ag, &pg, "mix", (double)m->total, 0);
 
 	if ((rc = pass_one_graph(ag, e, m->total, &fg, &sink)) != AG_OK ||
 	    (rc = loudness_meter_new(ag, CH, MIX_RATE, &meter)) != AG_OK)
@@ -187,6 +190,7 @@ pass_one(struct agency *ag, const struct edl *e, struct mix *m)
 			goto out;
 		m->total += f->nb_samples;
 		av_frame_unref(f);
+		ag_progress_update(&pg, (double)m->total);
 	}
 	if (err != AVERROR_EOF) {
 		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot mix the audio: %s",
@@ -195,6 +199,7 @@ pass_one(struct agency *ag, const struct edl *e, struct mix *m)
 	}
 	loudness_meter_result(meter, &m->before);
 out:
+	ag_progress_end(&pg);
 	av_frame_free(&f);
 	loudness_meter_free(meter);
 	fgraph_release(&fg);
