@@ -413,46 +413,57 @@ audiofile_write(struct agency *ag, const char *path, enum audiofile_format f,
 	return ag_atomic_commit(ag, &af);
 }
 
-/* Convert what the decoder gave and append it to out. */
+/*
+ * Decoding: every frame of the first audio stream converted to float
+ * at rate Hz with the given channels and handed to sink, a piece at a
+ * time, so a caller that does not keep the samples holds no more than a
+ * piece.  sink returns AG_OK to go on.
+ */
+struct sink_ctx {
+	int (*fn)(struct agency *ag, void *arg, const float *pcm,
+	    size_t frames);
+	void *arg;
+	float *buf;
+	size_t cap;
+	int channels;
+};
+
 static int
-convert(SwrContext *swr, const AVFrame *f, int rate, float **out,
-    size_t *frames, size_t *alloc)
+convert(struct agency *ag, SwrContext *swr, const AVFrame *f, int rate,
+    struct sink_ctx *sk)
 {
+	uint8_t *dst;
 	int room, got;
 
 	room = swr_get_out_samples(swr, f ? f->nb_samples : 0) + rate / 10;
-	if (*frames + (size_t)room > *alloc) {
-		*alloc = (*frames + (size_t)room) * 2;
-		*out = xreallocarray(*out, *alloc, sizeof(**out));
+	if ((size_t)room * (size_t)sk->channels > sk->cap) {
+		sk->cap = (size_t)room * (size_t)sk->channels;
+		sk->buf = xreallocarray(sk->buf, sk->cap, sizeof(*sk->buf));
 	}
-	{
-		uint8_t *dst = (uint8_t *)(*out + *frames);
-
-		got = swr_convert(swr, &dst, room, f ? (const uint8_t **)
-		    f->extended_data : NULL, f ? f->nb_samples : 0);
-	}
+	dst = (uint8_t *)sk->buf;
+	got = swr_convert(swr, &dst, room, f ? (const uint8_t **)
+	    f->extended_data : NULL, f ? f->nb_samples : 0);
 	if (got < 0)
 		return -1;
-	*frames += (size_t)got;
-	return 0;
+	return got > 0 ? sk->fn(ag, sk->arg, sk->buf, (size_t)got) : AG_OK;
 }
 
-int
-audiofile_read(struct agency *ag, const char *path, int rate, float **pcm,
-    size_t *nframes)
+static int
+decode(struct agency *ag, const char *path, int rate, int channels,
+    struct sink_ctx *sk)
 {
 	AVFormatContext *fc = NULL;
 	AVCodecContext *cc = NULL;
 	const AVCodec *codec;
 	SwrContext *swr = NULL;
-	AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+	AVChannelLayout layout;
 	AVPacket *pkt = NULL;
 	AVFrame *f = NULL;
-	float *out = NULL;
-	size_t frames = 0, alloc = 0;
-	int st, err, rc = AG_OK;
+	int st, err, rc = AG_OK, r;
 
 	av_quiet(ag);
+	av_channel_layout_default(&layout, channels);
+	sk->channels = channels;
 	if ((err = avformat_open_input(&fc, path, NULL, NULL)) < 0)
 		return ag_fail(ag, AG_NOINPUT, "cannot read '%s': %s", path,
 		    av_errtext(err));
@@ -470,7 +481,7 @@ audiofile_read(struct agency *ag, const char *path, int rate, float **pcm,
 		    path);
 		goto out;
 	}
-	if (swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLT, rate,
+	if (swr_alloc_set_opts2(&swr, &layout, AV_SAMPLE_FMT_FLT, rate,
 	    &cc->ch_layout, cc->sample_fmt, cc->sample_rate, 0, NULL) < 0 ||
 	    swr_init(swr) < 0) {
 		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot convert its audio",
@@ -486,30 +497,92 @@ audiofile_read(struct agency *ag, const char *path, int rate, float **pcm,
 		avcodec_send_packet(cc, err >= 0 ? pkt : NULL);
 		av_packet_unref(pkt);
 		while (avcodec_receive_frame(cc, f) == 0) {
-			if (convert(swr, f, rate, &out, &frames, &alloc) == -1) {
+			r = convert(ag, swr, f, rate, sk);
+			av_frame_unref(f);
+			if (r == -1) {
 				rc = ag_fail(ag, AG_DATAERR, "'%s': cannot "
 				    "convert its audio", path);
 				goto out;
 			}
-			av_frame_unref(f);
+			if (r != AG_OK) {
+				rc = r;
+				goto out;
+			}
 		}
 		if (err < 0)
 			break;
 	}
-	convert(swr, NULL, rate, &out, &frames, &alloc);
-	if (frames == 0) {
-		rc = ag_fail(ag, AG_DATAERR, "'%s': no audio in it", path);
-		goto out;
-	}
-	*pcm = out;
-	*nframes = frames;
-	out = NULL;
+	if ((r = convert(ag, swr, NULL, rate, sk)) != AG_OK)
+		rc = r == -1 ? ag_fail(ag, AG_DATAERR, "'%s': cannot convert "
+		    "its audio", path) : r;
 out:
-	free(out);
+	free(sk->buf);
+	sk->buf = NULL;
 	swr_free(&swr);
 	av_frame_free(&f);
 	av_packet_free(&pkt);
 	avcodec_free_context(&cc);
 	avformat_close_input(&fc);
+	return rc;
+}
+
+struct gather {
+	float *pcm;
+	size_t frames, alloc;
+};
+
+static int
+keep(struct agency *ag, void *arg, const float *pcm, size_t frames)
+{
+	struct gather *g = arg;
+
+	(void)ag;
+	if (g->frames + frames > g->alloc) {
+		g->alloc = (g->frames + frames) * 2;
+		g->pcm = xreallocarray(g->pcm, g->alloc, sizeof(*g->pcm));
+	}
+	memcpy(g->pcm + g->frames, pcm, frames * sizeof(*pcm));
+	g->frames += frames;
+	return AG_OK;
+}
+
+int
+audiofile_read(struct agency *ag, const char *path, int rate, float **pcm,
+    size_t *nframes)
+{
+	struct gather g = { NULL, 0, 0 };
+	struct sink_ctx sk = { keep, &g, NULL, 0, 1 };
+	int rc;
+
+	if ((rc = decode(ag, path, rate, 1, &sk)) == AG_OK && g.frames == 0)
+		rc = ag_fail(ag, AG_DATAERR, "'%s': no audio in it", path);
+	if (rc != AG_OK) {
+		free(g.pcm);
+		return rc;
+	}
+	*pcm = g.pcm;
+	*nframes = g.frames;
+	return AG_OK;
+}
+
+static int
+meter(struct agency *ag, void *arg, const float *pcm, size_t frames)
+{
+	return loudness_meter_add(ag, arg, pcm, frames);
+}
+
+int
+audiofile_measure(struct agency *ag, const char *path, struct loudness *out)
+{
+	struct loudness_meter *m = NULL;
+	struct sink_ctx sk = { meter, NULL, NULL, 0, 2 };
+	int rc;
+
+	if ((rc = loudness_meter_new(ag, 2, 48000, &m)) != AG_OK)
+		return rc;
+	sk.arg = m;
+	if ((rc = decode(ag, path, 48000, 2, &sk)) == AG_OK)
+		loudness_meter_result(m, out);
+	loudness_meter_free(m);
 	return rc;
 }

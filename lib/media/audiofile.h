@@ -1,5 +1,6 @@
 /*
- * audiofile.h - write PCM to WAV, FLAC or M4A with the FFmpeg libraries.
+ * audiofile.h - write PCM to WAV, FLAC or M4A with the FFmpeg libraries,
+ * and read any file's sound back.
  *
  * The audio is interleaved 32-bit float PCM, full scale 1.0, the same
  * layout lib/media/loudness.h and lib/music use.  It is encoded in
@@ -62,5 +63,12 @@ int audiofile_write_fd(struct agency *ag, int fd, const char *name,
  */
 int audiofile_read(struct agency *ag, const char *path, int rate,
     float **pcm, size_t *frames);
+/*
+ * audiofile_measure() - the loudness of a file's sound as a player hears
+ * it (decoded, 48 kHz stereo), in constant memory: loudness.h's figures.
+ */
+struct loudness;
+int audiofile_measure(struct agency *ag, const char *path,
+    struct loudness *out);
 
 #endif

@@ -140,6 +140,7 @@ struct rjob {
 	AVFrame *keep[SHEET_N];		/* caption-free frames for the sheet */
 	AVFrame *cover;			/* and for the thumbnail */
 	int64_t thumb_at, sheet_at[SHEET_N];
+	struct loudness heard;		/* of the sound as encoded */
 	struct ag_progress progress;
 };
 
@@ -354,6 +355,19 @@ pictures(struct agency *ag, struct rjob *j)
 }
 
 static int
+report_loudness(struct agency *ag, const struct rjob *j)
+{
+	struct loudness mixed, limited;
+
+	mix_loudness(j->mix, &mixed, &limited);
+	ag_debug(ag, "loudness: %.2f LUFS %.2f dBTP mixed, %.2f LUFS %.2f "
+	    "dBTP limited, %.2f LUFS %.2f dBTP as encoded", mixed.integrated,
+	    mixed.true_peak, limited.integrated, limited.true_peak,
+	    j->heard.integrated, j->heard.true_peak);
+	return AG_OK;
+}
+
+static int
 commit(struct agency *ag, struct out *o)
 {
 	int rc;
@@ -417,7 +431,6 @@ production(struct rjob *j, const char *id, const struct media_probe *p,
 {
 	const struct edl *e = j->e;
 	cJSON *doc = ag_doc_new("agency.production"), *o, *v;
-	struct loudness after;
 	char when[32];
 
 	cJSON_AddStringToObject(doc, "id", id);
@@ -457,8 +470,7 @@ production(struct rjob *j, const char *id, const struct media_probe *p,
 	cJSON_AddStringToObject(v, "profile", p->aprofile);
 	cJSON_AddNumberToObject(v, "sample_rate", p->sample_rate);
 	cJSON_AddNumberToObject(v, "channels", p->channels);
-	mix_loudness(j->mix, NULL, &after);
-	cJSON_AddItemToObject(doc, "loudness", loud_json(&after));
+	cJSON_AddItemToObject(doc, "loudness", loud_json(&j->heard));
 	cJSON_AddBoolToObject(doc, "faststart", p->faststart == 1);
 	cJSON_AddNumberToObject(doc, "edit_lists", p->edit_lists);
 	cJSON_AddStringToObject(doc, "edl", e->hash);
@@ -575,8 +587,14 @@ media_render(struct agency *ag, const struct edl *e,
 	    (rc = frames(ag, &j)) != AG_OK ||
 	    (rc = pictures(ag, &j)) != AG_OK)
 		goto out;
-	/* The file is complete: check it as a platform would. */
+	/*
+	 * The file is complete: check it as a platform would, and measure
+	 * its sound as a player hears it (AAC adds a few tenths of a dB to
+	 * the true peak the mix had).
+	 */
 	if ((rc = media_probe(ag, j.video.af.tmp, &p)) != AG_OK ||
+	    (rc = audiofile_measure(ag, j.video.af.tmp, &j.heard)) != AG_OK ||
+	    (rc = report_loudness(ag, &j)) != AG_OK ||
 	    (rc = ag_sha256_file(ag, j.video.af.tmp, sha)) != AG_OK)
 		goto out;
 	if ((rc = commit(ag, &j.video)) != AG_OK ||
