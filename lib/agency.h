@@ -80,6 +80,8 @@ struct agency {
 #include "core/redact.h"
 #include "core/str.h"
 #include "core/sha256.h"
+#include "core/enc.h"
+#include "core/lock.h"
 #include "store/store.h"
 #include "net/http.h"
 #include "brain/brain.h"
