@@ -84,6 +84,8 @@ struct agency {
 #include "core/lock.h"
 #include "store/store.h"
 #include "net/http.h"
+#include "net/cred.h"
+#include "net/oauth.h"
 #include "brain/brain.h"
 #include "media/loudness.h"
 #include "media/audiofile.h"
@@ -91,6 +93,7 @@ struct agency {
 #include "media/probe.h"
 #include "music/music.h"
 #include "queue/queue.h"
+#include "platforms/platform.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

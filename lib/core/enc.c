@@ -20,11 +20,9 @@ ag_hex(struct buf *out, const void *p, size_t n)
 	}
 }
 
-void
-ag_base64url(struct buf *out, const void *p, size_t n)
+static void
+base64(struct buf *out, const void *p, size_t n, const char *abc, int pad)
 {
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
 	const unsigned char *b = p;
 	unsigned long v;
 	size_t i;
@@ -41,12 +39,30 @@ ag_base64url(struct buf *out, const void *p, size_t n)
 		v = (unsigned long)b[i] << 16;
 		buf_addch(out, abc[v >> 18 & 63]);
 		buf_addch(out, abc[v >> 12 & 63]);
+		if (pad)
+			buf_addstr(out, "==");
 	} else if (n - i == 2) {
 		v = (unsigned long)b[i] << 16 | (unsigned long)b[i + 1] << 8;
 		buf_addch(out, abc[v >> 18 & 63]);
 		buf_addch(out, abc[v >> 12 & 63]);
 		buf_addch(out, abc[v >> 6 & 63]);
+		if (pad)
+			buf_addch(out, '=');
 	}
+}
+
+void
+ag_base64url(struct buf *out, const void *p, size_t n)
+{
+	base64(out, p, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_", 0);
+}
+
+void
+ag_base64(struct buf *out, const void *p, size_t n)
+{
+	base64(out, p, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/", 1);
 }
 
 static int

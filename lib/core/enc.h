@@ -19,6 +19,8 @@ struct buf;
 void ag_hex(struct buf *out, const void *p, size_t n);
 /* Base64url without padding (RFC 4648 §5), appended to out. */
 void ag_base64url(struct buf *out, const void *p, size_t n);
+/* Base64 with padding (RFC 4648 §4), for HTTP Basic credentials. */
+void ag_base64(struct buf *out, const void *p, size_t n);
 /*
  * Percent-encode s for a URL query or a form body: every byte but the
  * unreserved ones (A-Z a-z 0-9 - . _ ~) becomes %XX (RFC 3986 §2.3).
