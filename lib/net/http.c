@@ -422,8 +422,15 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 	lc->easy_setopt(c, CURLOPT_WRITEDATA, x);
 	for (hp = req->headers; hp != NULL && *hp != NULL; hp++)
 		hl = lc->slist_append(hl, *hp);
-	hl = lc->slist_append(hl, "Expect:");	/* no 100-continue wait */
+	/*
+	 * No 100-continue wait.  Not for SigV4: libcurl 7.88 signs the
+	 * empty "Expect:" it then does not send (SignatureDoesNotMatch);
+	 * S3 stores answer 100-continue at once anyway.
+	 */
+	if (req->aws_sigv4 == NULL)
+		hl = lc->slist_append(hl, "Expect:");
 	if (req->aws_sigv4 != NULL) {
+		lc->easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 0L);
 		lc->easy_setopt(c, CURLOPT_AWS_SIGV4, req->aws_sigv4);
 		lc->easy_setopt(c, CURLOPT_USERPWD, req->userpwd);
 	}

@@ -208,8 +208,7 @@ platform_account_add(struct agency *ag, const char *account,
 		int ok = usable(ops, cred);
 
 		rc = accounts_set_state(ag, st, account, ok ? "active" :
-		    "needs_reconnect", ok ? NULL : "not authorized yet: run "
-		    "'agency-upload auth' for it");
+		    "needs_reconnect", ok ? NULL : "not authorized yet");
 		if (rc != AG_OK)
 			goto out;
 	}
@@ -305,7 +304,7 @@ platform_oauth_client(struct agency *ag, const struct platform_ops *ops,
 }
 
 int
-platform_account_open(struct agency *ag, const char *account,
+platform_account_open(struct agency *ag, const char *account, int dry,
     const struct platform_ops **opsp, cJSON **settingsp, cJSON **credp)
 {
 	const struct platform_ops *ops;
@@ -324,10 +323,16 @@ platform_account_open(struct agency *ag, const char *account,
 			    "with 'agency-upload accounts add %s'", account,
 			    account);
 		/* dir: usable as it is; recorded, so ls tells the truth. */
-		if ((rc = platform_account_add(ag, account, NULL, 0, &row)) !=
-		    AG_OK)
+		if (dry) {
+			row = cJSON_CreateObject();
+			cJSON_AddStringToObject(row, "state", "active");
+		} else if ((rc = platform_account_add(ag, account, NULL, 0,
+		    &row)) != AG_OK) {
 			return rc;
-		ag_info(ag, "account '%s' added with its defaults", account);
+		} else {
+			ag_info(ag, "account '%s' added with its defaults",
+			    account);
+		}
 	} else if (rc != AG_OK) {
 		return rc;
 	}
@@ -350,7 +355,9 @@ platform_account_open(struct agency *ag, const char *account,
 	}
 	if (ops->auth != PLATFORM_AUTH_NONE) {
 		if ((rc = cred_load(ag, account, &cred)) == AG_NOINPUT) {
-			platform_account_broken(ag, account, "no credentials");
+			if (!dry)
+				platform_account_broken(ag, account,
+				    "no credentials");
 			rc = AG_NOPERM;
 			goto out;
 		}

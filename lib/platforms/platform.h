@@ -45,9 +45,11 @@
  *			was created, the journal becomes "failed" with the
  *			message, and the next run may publish again
  * A platform with real idempotency (S3 If-None-Match, a Bluesky record
- * key we choose, Mastodon's Idempotency-Key, the dir target's rename)
- * sets PF_IDEMPOTENT: then a publish whose outcome is unknown is simply
- * sent again.  Otherwise find_existing() looks for c->marker, a stable
+ * key we choose, Mastodon's Idempotency-Key, the dir target's rename,
+ * YouTube's videos.update) sets PF_IDEMPOTENT: then a publish whose
+ * outcome is unknown is simply sent again (its publish() must take
+ * "already there" as success), and find_existing() is never asked by
+ * the engine.  Otherwise find_existing() looks for c->marker, a stable
  * string per (content, account) that the platform put where it echoes
  * it back (YouTube tags or description, a TikTok title).  It returns
  * AG_OK with c->remote_id and c->url set when the post is there,
@@ -405,9 +407,10 @@ int platform_account_auth(struct agency *ag,
  * PLATFORM_AUTH_NONE).  A dir account that was never added is added
  * with its defaults.  AG_CONFIG for an unknown platform or account,
  * AG_NOPERM (and the account marked needs_reconnect) when credentials
- * are missing or unreadable, or the account is marked so already.
+ * are missing or unreadable, or the account is marked so already.  With
+ * dry set nothing is written to the store.
  */
-int platform_account_open(struct agency *ag, const char *account,
+int platform_account_open(struct agency *ag, const char *account, int dry,
     const struct platform_ops **ops, struct cJSON **settings,
     struct cJSON **cred);
 /* Mark an account needs_reconnect with reason (and log it). */

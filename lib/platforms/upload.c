@@ -206,10 +206,16 @@ post_doc(struct upload_ctx *c, const char *state, double seconds)
 	cJSON *d = ag_doc_new("agency.post"), *v;
 	char b[AG_TIMEBUF];
 
-	if (c->ops != NULL)
+	if (c->ops != NULL) {
 		cJSON_AddStringToObject(d, "platform", c->ops->name);
-	else
-		cJSON_AddStringToObject(d, "platform", "");
+	} else {
+		const char *colon = strchr(c->account, ':');
+		char *pf = xstrndup(c->account, colon ? (size_t)(colon -
+		    c->account) : strlen(c->account));
+
+		cJSON_AddStringToObject(d, "platform", pf);
+		free(pf);
+	}
 	cJSON_AddStringToObject(d, "account", c->account);
 	cJSON_AddStringToObject(d, "content_id", c->content_id);
 	if (c->remote_id != NULL)
@@ -265,7 +271,8 @@ published(struct upload_ctx *c, const struct upload_args *a, int64_t t0)
 	upload_journal_set(&c->j->remote_id, c->remote_id);
 	upload_journal_set(&c->j->url, c->url);
 	upload_journal_set(&c->j->error, NULL);
-	c->j->published_at = ag_now_ms();
+	if (!c->dry_run)
+		c->j->published_at = ag_now_ms();
 	doc = post_doc(c, c->dry_run ? "planned" : "published", 0);
 	cJSON_DeleteItemFromObject(doc, "seconds");
 	text = cJSON_PrintUnformatted(doc);
@@ -352,15 +359,21 @@ note_error(struct upload_ctx *c, int rc)
 	memcpy(c->ag->err, saved, sizeof(saved));
 }
 
-/* After a crash or an unknown outcome in "publishing". */
+/*
+ * After a crash or an unknown outcome in "publishing": AG_OK when the
+ * post exists (c->remote_id, c->url set), AG_FALSE when publishing
+ * (again) is right, an error (75) when nobody can tell.  An idempotent
+ * platform is not asked: sending again is what it is made for.
+ */
 static int
 find(struct upload_ctx *c)
 {
 	int rc;
 
+	if (c->ops->flags & PF_IDEMPOTENT)
+		return AG_FALSE;
 	if (c->ops->find_existing == NULL)
-		return c->ops->flags & PF_IDEMPOTENT ? AG_FALSE :
-		    ag_fail(c->ag, AG_TEMPFAIL, "%s: a publish of '%s' may "
+		return ag_fail(c->ag, AG_TEMPFAIL, "%s: a publish of '%s' may "
 		    "have happened and %s cannot tell; see agency-upload "
 		    "status", c->account, c->content_id, c->ops->name);
 	ag_info(c->ag, "%s: the last publish of '%s' may have happened; "
@@ -368,8 +381,6 @@ find(struct upload_ctx *c)
 	rc = c->ops->find_existing(c);
 	if (rc == AG_OK || rc == AG_FALSE)
 		return rc;
-	if (c->ops->flags & PF_IDEMPOTENT)
-		return AG_FALSE;	/* sending again is harmless */
 	ag_prefix(c->ag, "%s: cannot tell whether '%s' was published; "
 	    "nothing was sent", c->account, c->content_id);
 	return AG_TEMPFAIL;
@@ -412,7 +423,40 @@ ctx_release(struct upload_ctx *c)
 	free(c->token);
 }
 
-/* Publish to one account; the journal is open and locked. */
+/*
+ * The journal, created now that the media passed its checks (a dry run
+ * makes a pretend one and writes nothing).  The production goes into
+ * the store too, so that "agency-upload resume" can go on without it.
+ */
+static int
+open_journal(struct upload_ctx *c)
+{
+	struct store *st;
+	int rc;
+
+	if (c->j != NULL && c->dry_run)
+		return AG_OK;
+	if (c->dry_run) {
+		c->j = xcalloc(1, sizeof(*c->j));
+		c->j->content_id = xstrdup(c->content_id);
+		c->j->account = xstrdup(c->account);
+		c->j->platform = xstrdup(c->ops->name);
+		c->j->state = xstrdup("pending");
+		c->j->idem_key = xstrdup(c->marker);
+		c->j->extra = cJSON_CreateObject();
+		return AG_OK;
+	}
+	if ((rc = ag_store(c->ag, &st)) != AG_OK ||
+	    (rc = content_put(c->ag, st, c->content_id, c->production)) !=
+	    AG_OK)
+		return rc;
+	if (c->j != NULL)
+		return AG_OK;
+	return uploads_open(c->ag, st, c->content_id, c->account,
+	    c->ops->name, c->marker, &c->j);
+}
+
+/* Publish to one account; the journal is locked (and may not exist). */
 static int
 drive(struct upload_ctx *c, const struct upload_args *a, struct prod *p,
     int64_t t0)
@@ -421,7 +465,7 @@ drive(struct upload_ctx *c, const struct upload_args *a, struct prod *p,
 	int rc, try, retries = (int)config_int(c->ag, "upload.publish_retries");
 	unsigned int seed = (unsigned int)ag_now_ms();
 
-	if (strcmp(c->j->state, "published") == 0)
+	if (c->j != NULL && strcmp(c->j->state, "published") == 0)
 		return existing(c, a, t0);
 	if ((rc = probe(c->ag, p)) != AG_OK)
 		return rc;
@@ -435,15 +479,8 @@ drive(struct upload_ctx *c, const struct upload_args *a, struct prod *p,
 		return cancelled(c, a, t0, why);
 	if (rc != AG_OK)
 		return rc;
-	if (!c->dry_run) {
-		struct store *st;
-
-		/* So that "agency-upload resume" can go on without it. */
-		if ((rc = ag_store(c->ag, &st)) != AG_OK ||
-		    (rc = content_put(c->ag, st, c->content_id,
-		    c->production)) != AG_OK)
-			return rc;
-	}
+	if ((rc = open_journal(c)) != AG_OK)
+		return rc;
 	fingerprint(c->video, fp, sizeof(fp));
 	if (c->j->media_id == NULL && c->j->fingerprint != NULL &&
 	    strcmp(c->j->fingerprint, fp) != 0 && c->j->session != NULL) {
@@ -561,8 +598,8 @@ publish_one(struct agency *ag, const struct upload_args *a, struct prod *p,
 	c.post = cJSON_CreateObject();
 	marker(p->id, account, mark, sizeof(mark));
 	c.marker = mark;
-	if ((rc = platform_account_open(ag, account, &c.ops, &settings,
-	    &c.cred)) != AG_OK)
+	if ((rc = platform_account_open(ag, account, a->dry_run, &c.ops,
+	    &settings, &c.cred)) != AG_OK)
 		goto out;
 	c.settings = settings;
 	c.made_for_kids = a->made_for_kids >= 0 ? a->made_for_kids :
@@ -570,20 +607,12 @@ publish_one(struct agency *ag, const struct upload_args *a, struct prod *p,
 	captions(&c, a, &tagv);
 	if ((rc = ag_store(ag, &st)) != AG_OK)
 		goto out;
-	if (a->dry_run) {
-		if (uploads_get(ag, st, p->id, account, &c.j) != AG_OK) {
-			ag_clear_error(ag);
-			c.j = xcalloc(1, sizeof(*c.j));
-			c.j->content_id = xstrdup(p->id);
-			c.j->account = xstrdup(account);
-			c.j->platform = xstrdup(c.ops->name);
-			c.j->state = xstrdup("pending");
-			c.j->idem_key = xstrdup(mark);
-			c.j->extra = cJSON_CreateObject();
-		}
-	} else if ((rc = lock_journal(&c, st, &fd)) != AG_OK ||
-	    (rc = uploads_open(ag, st, p->id, account, c.ops->name, mark,
-	    &c.j)) != AG_OK) {
+	if (!a->dry_run && (rc = lock_journal(&c, st, &fd)) != AG_OK)
+		goto out;
+	if ((rc = uploads_get(ag, st, p->id, account, &c.j)) == AG_NOINPUT) {
+		ag_clear_error(ag);
+		c.j = NULL;
+	} else if (rc != AG_OK) {
 		goto out;
 	}
 	rc = drive(&c, a, p, t0);
