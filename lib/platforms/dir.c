@@ -251,7 +251,8 @@ dir_publish(struct upload_ctx *c)
 	cJSON *doc;
 	int rc = AG_OK, o;
 
-	if (c->dry_run) {
+	if (c->dry_run || ours(c, final) == 1) {
+		/* Published by a run that died before it could record it. */
 		set_post(c, final);
 		goto out;
 	}
