@@ -8,6 +8,8 @@
 #	oauth_account youtube:main         # accounts add + auth through it
 #	agency-upload --to youtube:main p.json
 #	fake_state 'len(d["videos"])'      # the fake's state, d in Python
+#	log_mark; ...; log_has 'any(r["status"] == 503 for r in L)'
+#	                                   # what the fake answered since
 #
 # Videos are made with the ffmpeg CLI (agency-produce is separate work)
 # as platforms want them: faststart, no edit lists, unless asked.
@@ -66,14 +68,31 @@ fake_state() {
 
 # fake_fault NAME [ARG] [COUNT]: arm a fault on the running fake.
 fake_fault() {
-	curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
-	    -d "{\"name\":\"$1\",\"arg\":${2:+\"$2\"}${2:-null},\"count\":${3:-1}}" \
+	_arg=null
+	[ -n "${2:-}" ] && _arg="\"$2\""
+	curl -s -f -o /dev/null -X POST -H 'Content-Type: application/json' \
+	    -d "{\"name\":\"$1\",\"arg\":$_arg,\"count\":${3:-1}}" \
 	    "$FAKE_URL/_fake/fault"
 }
 
-# browser URL-FILE: play the user's browser: wait for agency-upload auth
-# to print the authorization URL on its stderr (URL-FILE), then open it
-# with curl, following the redirect back to the loopback listener.
+# log_mark: remember where the fake's request log is now; log_has EXPR:
+# a Python expression over L, the requests logged since (dicts: method,
+# path, headers, length, status (a number, or "dropped"), body) is true.
+# So a test shows that the fault it armed fired.
+log_mark() {
+	LOG0=$(wc -l <"$FAKE_LOG")
+}
+log_has() {
+	"$PY" -c 'import json,sys
+L=[json.loads(l) for l in open(sys.argv[1])][int(sys.argv[3]):]
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$FAKE_LOG" "$1" "${LOG0:-0}"
+}
+
+# browser URL-FILE [EXTRA]: play the user's browser: wait for
+# agency-upload auth to print the authorization URL on its stderr
+# (URL-FILE), then open it with curl (EXTRA appended to its query:
+# "&deny=1" refuses), following the redirect back to the loopback
+# listener.
 browser() {
 	_i=0
 	while ! grep -q 'http://127\.0\.0\.1:[0-9]*/oauth/authorize' "$1" \
@@ -83,7 +102,7 @@ browser() {
 	done
 	_url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/oauth/authorize[^ ]*' "$1" |
 	    head -n 1)
-	curl -s -L -o /dev/null "$_url"
+	curl -s -L -o /dev/null "$_url${2:-}"
 }
 
 # oauth_account ACCOUNT [SETTING=VALUE...]: add ACCOUNT pointed at the
@@ -100,11 +119,20 @@ oauth_account() {
 	    --set client_id=agency-test --set client_secret=test-secret \
 	    --set "auth_url=$FAKE_URL/oauth/authorize" \
 	    --set "token_url=$FAKE_URL/oauth/token" $_sets >/dev/null &&
-	{
-		agency-upload auth "$_acct" --timeout 20 >/dev/null \
-		    2>"$T/auth.err" &
-		_apid=$!
-		browser "$T/auth.err"
-		wait $_apid
-	}
+	auth_with_browser "$_acct"
+}
+
+# auth_with_browser ACCOUNT [EXTRA]: agency-upload auth ACCOUNT with
+# browser() answering; its status is auth's, its stderr $T/auth.err.
+auth_with_browser() {
+	rm -f "$T/auth.err"
+	agency-upload auth "$1" --timeout 20 >/dev/null 2>"$T/auth.err.tmp" &
+	_apid=$!
+	ln -sf "$T/auth.err.tmp" "$T/auth.err"
+	browser "$T/auth.err" "${2:-}"
+	wait $_apid
+	_st=$?
+	rm -f "$T/auth.err"
+	mv "$T/auth.err.tmp" "$T/auth.err"
+	return $_st
 }

@@ -28,14 +28,33 @@ cred_path(const char *account)
 	return p;
 }
 
-/* Register every string in c as a secret, recursively. */
+/* Is this member a secret?  (scope, token_type, expires_at are not, and
+ * masking "upload" everywhere would garble every message.) */
+static int
+secret_key(const char *k)
+{
+	static const char *const ends[] = { "token", "secret", "password",
+	    "Jwt", "_key", NULL };
+	size_t i, n = strlen(k), e;
+
+	if (strcmp(k, "access_key") == 0)
+		return 0;		/* an S3 key id: an identifier */
+	for (i = 0; ends[i] != NULL; i++) {
+		e = strlen(ends[i]);
+		if (n >= e && strcmp(k + n - e, ends[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Register the secret strings of c, recursively. */
 static void
 register_secrets(const cJSON *c)
 {
 	const cJSON *v;
 
 	cJSON_ArrayForEach(v, c) {
-		if (cJSON_IsString(v))
+		if (cJSON_IsString(v) && v->string && secret_key(v->string))
 			ag_secret_add(v->valuestring);
 		else if (cJSON_IsObject(v) || cJSON_IsArray(v))
 			register_secrets(v);

@@ -314,7 +314,7 @@ platform_account_open(struct agency *ag, const char *account, int dry,
 	int rc;
 
 	if ((rc = parse_account(ag, account, &ops)) != AG_OK)
-		return rc == AG_USAGE ? AG_CONFIG : rc;
+		return rc;
 	if ((rc = ag_store(ag, &st)) != AG_OK)
 		return rc;
 	if ((rc = accounts_get(ag, st, account, &row)) == AG_NOINPUT) {

@@ -271,9 +271,12 @@ token(struct upload_ctx *c, const char *rejected)
 	rc = oauth_access(c->ag, &oc, c->account, rejected, &t, &dead);
 	if (rc != AG_OK) {
 		if (dead) {
-			platform_account_broken(c->ag, c->account, c->ag->err);
-			ag_prefix(c->ag, "run 'agency-upload auth %s'",
-			    c->account);
+			char why[sizeof(c->ag->err)];
+
+			snprintf(why, sizeof(why), "%s", c->ag->err);
+			platform_account_broken(c->ag, c->account, why);
+			ag_fail(c->ag, AG_NOPERM, "%s; run 'agency-upload auth "
+			    "%s' to reconnect", why, c->account);
 		}
 		return rc;
 	}

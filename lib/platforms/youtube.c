@@ -405,6 +405,7 @@ send_chunks(struct upload_ctx *c, int64_t off, enum where *w)
 			upload_crash(c, "youtube-chunk");
 		} else if (rc == AG_OK && (resp.status == 200 ||
 		    resp.status == 201)) {
+			upload_crash(c, "youtube-done");
 			if ((rc = take_video(c, &resp)) == AG_OK) {
 				*w = W_DONE;
 				rc = upload_sent(c, c->bytes);
@@ -468,6 +469,10 @@ yt_upload(struct upload_ctx *c)
 		if (c->j->session == NULL || w == W_GONE) {
 			/* A lost session that had bytes may have made the
 			 * video before it went: look before starting over. */
+			if (c->j->session != NULL && c->j->sent > 0)
+				ag_info(c->ag, "%s: the upload session is gone; "
+				    "looking for the video by its marker %s",
+				    c->account, c->marker);
 			if (c->j->session != NULL && c->j->sent > 0 &&
 			    (rc = yt_find(c)) != AG_FALSE) {
 				if (rc == AG_OK)

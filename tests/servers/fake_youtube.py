@@ -34,7 +34,8 @@ video on the last chunk and drops the connection; rate-403 answers
 403 rateLimitExceeded once; 5xx on any call.
 
 GET /_fake/state: {"videos": [...], "sessions": N, "quota_used": U}; a
-video carries its bytes' sha256, its tags, privacy and thumbnail.
+video carries its bytes' sha256, its tags, privacy and thumbnail.  POST
+/_fake/drop-sessions forgets every upload session (they expired).
 """
 
 import hashlib
@@ -330,6 +331,14 @@ class YouTube(platformfake.Handler):
             if start + per < len(order):
                 body["nextPageToken"] = str(start + per)
         self.reply(200, body)
+
+    def fake_admin(self, what):
+        if what == "drop-sessions" and self.command == "POST":
+            with self.server.lock:
+                self.yt()["sessions"].clear()
+            self.reply(200, {"ok": True})
+            return True
+        return super().fake_admin(what)
 
     def state(self):
         y = self.yt()

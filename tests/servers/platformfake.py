@@ -469,8 +469,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     s.families.get(r["family"]))
             self.reply(200, st)
         elif what == "fault" and self.command == "POST":
-            b = self.json_body() or {}
-            spec = b.get("name", "")
+            b = self.json_body()
+            if not isinstance(b, dict) or not b.get("name"):
+                self.reply(400, {"error": "expected {\"name\": ...}"})
+                return True
+            spec = b["name"]
             if b.get("arg") is not None:
                 spec += "=" + str(b["arg"])
             spec += "*" + str(b.get("count", 1))
