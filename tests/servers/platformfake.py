@@ -64,6 +64,9 @@ N times (default once; *0 forever) where the platform checks for it:
     processing=N        media takes N status polls to be ready
                         (self.server.processing, read by the platform)
     slow=MS             sleep MS before answering (kill -9 windows)
+
+--delay MS sleeps before every answer, so that a kill -9 at a random
+moment lands inside requests as often as between them.
 """
 
 import argparse
@@ -186,6 +189,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             slow = self.server.faults.take("slow")
             if slow:
                 time.sleep(int(slow) / 1000)
+            if self.server.args.delay:
+                time.sleep(self.server.args.delay / 1000)
             if not self.route():
                 self.error(404, "notFound", "no such route: %s %s" % (
                     self.command, self.url.path))
@@ -519,6 +524,8 @@ def main(handler, add_args=None):
                     help="rotate refresh tokens")
     ap.add_argument("--client-secret", default="")
     ap.add_argument("--processing", type=int, default=0)
+    ap.add_argument("--delay", type=float, default=0,
+                    help="milliseconds before every answer")
     if add_args:
         add_args(ap)
     args = ap.parse_args()
