@@ -649,8 +649,8 @@ http_describe(const struct http_request *req, struct buf *out)
 	for (hp = req->headers; hp != NULL && *hp != NULL; hp++)
 		buf_addf(&raw, "%s\n", *hp);
 	if (req->aws_sigv4 != NULL)
-		buf_addf(&raw, "Authorization: AWS4-HMAC-SHA256 (%s, signed "
-		    "when sent)\n", req->aws_sigv4);
+		buf_addf(&raw, "(signed with SigV4 for %s as it is sent: "
+		    "Authorization, X-Amz-Date)\n", req->aws_sigv4);
 	if (req->body != NULL) {
 		buf_addch(&raw, '\n');
 		buf_add(&raw, req->body, req->body_len);
