@@ -29,7 +29,8 @@ DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libfluidsynth-dev timgm6mb-soundfont libebur128-dev \
        libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg \
        libavfilter-dev libswscale-dev \
-       fluidsynth
+       fluidsynth \
+       curl ceph-mon ceph-osd radosgw uuid-runtime webhook
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'

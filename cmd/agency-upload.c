@@ -128,8 +128,6 @@ fill_args(struct agency *ag, struct upload_args *a, const char **to,
 	AG_OPT_CHOICE(0, "privacy", "public|unlisted|private", &pub.privacy, \
 	    "public,unlisted,private", \
 	    "who may see the post (default: the account's setting)"), \
-	AG_OPT_STRING(0, "schedule", "id:revision", &pub.schedule, \
-	    "the calendar entry this publishes (agency-schedule)"), \
 	AG_OPT_LIST(0, "tags", "tag,...", &pub.tags, \
 	    "the tags (default: the production's captions)"), \
 	AG_OPT_STRING(0, "title", "text", &pub.title, \
@@ -139,6 +137,8 @@ fill_args(struct agency *ag, struct upload_args *a, const char **to,
 
 static const struct ag_option options[] = {
 	PUBLISH_OPTIONS,
+	AG_OPT_STRING(0, "schedule", "id:revision", &pub.schedule,
+	    "the calendar entry this publishes (agency-schedule)"),
 	AG_OPT_LIST('t', "to", "account,...", &pub.to,
 	    "publish to these accounts (platform:name; repeatable)"),
 	AG_OPT_END

@@ -5,7 +5,7 @@
 function __fish_agency_cmds
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'compose' 'config' 'queue' 'script'
+            printf '%s\n' 'compose' 'config' 'queue' 'script' 'upload'
         case 'config'
             printf '%s\n' 'get' 'list' 'path' 'set'
     end
@@ -15,7 +15,7 @@ end
 function __fish_agency_tools
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'compose' 'queue' 'script'
+            printf '%s\n' 'compose' 'queue' 'script' 'upload'
     end
 end
 
@@ -134,6 +134,7 @@ complete -c agency -n '__fish_agency_cmd \'\'' -a 'compose' -d 'generate a music
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'config' -d 'get and set configuration'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'queue' -d 'durable job queue and its runner'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'script' -d 'write a short-video script with an LLM'
+complete -c agency -n '__fish_agency_cmd \'\'' -a 'upload' -d 'publish to platforms, resumable, never twice'
 complete -c agency -n '__fish_agency_at \'\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency -n '__fish_agency_at \'\'' -s 'h' -l 'help' -d 'show this help and exit'
 complete -c agency -n '__fish_agency_at \'\'' -l 'json' -d 'print JSON even on a terminal'

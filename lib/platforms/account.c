@@ -326,6 +326,8 @@ platform_account_open(struct agency *ag, const char *account, int dry,
 		if (dry) {
 			row = cJSON_CreateObject();
 			cJSON_AddStringToObject(row, "state", "active");
+			ag_clear_error(ag);
+			rc = AG_OK;
 		} else if ((rc = platform_account_add(ag, account, NULL, 0,
 		    &row)) != AG_OK) {
 			return rc;

@@ -367,7 +367,9 @@ int upload_run(struct agency *ag, const struct upload_args *a);
 /*
  * upload_resume() - go on with every unfinished journal (of the
  * accounts in a->to, or all), with the production stored when it was
- * first published; a's other members apply as for upload_run.
+ * first published; a's other members apply as for upload_run, but the
+ * schedule is each journal's own (the guard of the entry that started
+ * it is asked again).
  */
 int upload_resume(struct agency *ag, const struct upload_args *a);
 

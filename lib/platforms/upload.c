@@ -682,7 +682,7 @@ upload_run(struct agency *ag, const struct upload_args *a)
 
 /* upload_resume: the unfinished journals, gathered first. */
 struct pending {
-	char **content, **account;
+	char **content, **account, **schedule;
 	size_t n;
 };
 
@@ -693,7 +693,10 @@ collect(void *arg, const struct upload_journal *j)
 
 	pd->content = xreallocarray(pd->content, pd->n + 1, sizeof(char *));
 	pd->account = xreallocarray(pd->account, pd->n + 1, sizeof(char *));
+	pd->schedule = xreallocarray(pd->schedule, pd->n + 1,
+	    sizeof(char *));
 	pd->content[pd->n] = xstrdup(j->content_id);
+	pd->schedule[pd->n] = xstrdup(j->schedule);
 	pd->account[pd->n++] = xstrdup(j->account);
 	return AG_OK;
 }
@@ -721,7 +724,7 @@ gather(struct agency *ag, struct store *st, const char *const *accounts,
 int
 upload_resume(struct agency *ag, const struct upload_args *a)
 {
-	struct pending pd = { NULL, NULL, 0 };
+	struct pending pd = { NULL, NULL, NULL, 0 };
 	struct store *st;
 	struct prod p;
 	struct upload_args one = *a;
@@ -741,6 +744,8 @@ upload_resume(struct agency *ag, const struct upload_args *a)
 			one.name = pd.content[i];
 			to[0] = pd.account[i];
 			one.to = to;
+			/* The guard of the calendar entry that started it. */
+			one.schedule = pd.schedule[i];
 			if ((rc = read_production(ag, &one, &p)) == AG_OK)
 				rc = run(ag, &one, &p, to);
 			free(p.video);
@@ -759,9 +764,11 @@ out:
 	for (i = 0; i < pd.n; i++) {
 		free(pd.content[i]);
 		free(pd.account[i]);
+		free(pd.schedule[i]);
 	}
 	free(pd.content);
 	free(pd.account);
+	free(pd.schedule);
 	return rc;
 }
 
