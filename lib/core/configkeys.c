@@ -191,7 +191,7 @@ const struct config_key config_keys[] = {
 	    "normal (survives a crash of the program) or full (survives "
 	    "power loss, slower)", "normal,full" },
 	{ "upload", CFG_SECTION, NULL, NULL, "agency-upload", NULL },
-	{ "upload.chunk_size", CFG_INT, "16777216", NULL,
+	{ "upload.chunk_size", CFG_INT, "67108864", NULL,
 	    "bytes per request of a chunked upload (rounded to what the "
 	    "platform wants)", NULL },
 	{ "upload.lock_wait", CFG_NUMBER, "5", NULL,
