@@ -215,20 +215,13 @@ static const struct ag_option status_options[] = {
 	AG_OPT_END
 };
 
+/* A string member for a table: "" when absent. */
 static const char *
 str(const cJSON *doc, const char *key)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(doc, key));
+	const char *s = ag_jstr(doc, key);
 
 	return s ? s : "";
-}
-
-static double
-num(const cJSON *doc, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(doc, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
 static int
@@ -239,8 +232,8 @@ status_row(void *arg, const cJSON *row)
 
 	if (ag->json || !isatty(STDOUT_FILENO))
 		return ag_emit(ag, row);
-	snprintf(sent, sizeof(sent), "%.0f/%.0f", num(row, "sent"),
-	    num(row, "bytes"));
+	snprintf(sent, sizeof(sent), "%.0f/%.0f", ag_jnum(row, "sent", 0),
+	    ag_jnum(row, "bytes", 0));
 	printf("%-20s  %-16s  %-10s  %-21s  %-20s  %s\n", str(row, "account"),
 	    str(row, "content_id"), str(row, "state"), sent,
 	    str(row, "updated_at"), *str(row, "url") ? str(row, "url") :

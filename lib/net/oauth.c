@@ -197,36 +197,44 @@ expiring(const cJSON *creds)
 	return e->valuedouble - MARGIN <= (double)(ag_now_ms() / 1000);
 }
 
+/* The stored access token if it may be used as it is, else NULL. */
+static const char *
+usable(const cJSON *creds, const char *rejected)
+{
+	const char *at = cred_str(creds, "access_token");
+
+	if (at == NULL || expiring(creds) || (rejected != NULL &&
+	    strcmp(rejected, at) == 0))
+		return NULL;
+	return at;
+}
+
 int
 oauth_access(struct agency *ag, const struct oauth_client *c,
     const char *account, const char *rejected, char **token, int *dead)
 {
 	cJSON *creds = NULL;
 	const char *at;
-	int fd = -1, rc;
+	int fd = -1, rc, pass;
 
 	*dead = 0;
-	if ((rc = cred_load(ag, account, &creds)) != AG_OK) {
-		*dead = rc == AG_NOINPUT;
-		return rc;
+	/*
+	 * Twice: without the lock (the usual case: the token is fine),
+	 * then under it, reading the file again, since another process may
+	 * have refreshed it while we waited.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && (rc = cred_lock(ag, account, &fd)) != AG_OK)
+			return rc;
+		cJSON_Delete(creds);
+		creds = NULL;
+		if ((rc = cred_load(ag, account, &creds)) != AG_OK) {
+			*dead = rc == AG_NOINPUT;
+			goto out;
+		}
+		if ((at = usable(creds, rejected)) != NULL)
+			goto done;
 	}
-	at = cred_str(creds, "access_token");
-	if (at != NULL && !expiring(creds) && (rejected == NULL ||
-	    strcmp(rejected, at) != 0))
-		goto done;
-	/* Under the lock, read the file again: it may be fresh now. */
-	cJSON_Delete(creds);
-	creds = NULL;
-	if ((rc = cred_lock(ag, account, &fd)) != AG_OK)
-		return rc;
-	if ((rc = cred_load(ag, account, &creds)) != AG_OK) {
-		*dead = rc == AG_NOINPUT;
-		goto out;
-	}
-	at = cred_str(creds, "access_token");
-	if (at != NULL && !expiring(creds) && (rejected == NULL ||
-	    strcmp(rejected, at) != 0))
-		goto done;
 	ag_info(ag, "%s: refreshing the access token", account);
 	if ((rc = oauth_refresh(ag, c, creds, dead)) != AG_OK) {
 		ag_prefix(ag, "account '%s'", account);

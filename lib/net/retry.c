@@ -70,19 +70,13 @@ http_parse_reset(const char *v, int64_t now_s)
 
 	if (v == NULL)
 		return -1;
-	while (*v == ' ')
-		v++;
-	if (ag_parse_double(v, &secs) == 0) {
-		if (secs < 0)
-			return -1;
-		/* A count of seconds, or an instant (epoch seconds). */
-		if (secs <= 86400)
-			return secs;
+	v += strspn(v, " ");
+	/* A number larger than a day is an instant, in epoch seconds. */
+	if (ag_parse_double(v, &secs) == 0 && secs > 86400)
 		return secs <= (double)now_s ? 0 : secs - (double)now_s;
-	}
 	if (ag_time_parse(v, &t) == 0)
 		return t <= now_s ? 0 : (double)(t - now_s);
-	return -1;
+	return http_parse_retry_after(v, now_s);	/* seconds, a date */
 }
 
 double

@@ -246,7 +246,7 @@ platform_account_list(struct agency *ag, cJSON **out)
 	    (rc = accounts_list(ag, st, &rows)) != AG_OK)
 		return rc;
 	cJSON_ArrayForEach(r, rows) {
-		name = upload_jstr(r, "name");
+		name = ag_jstr(r, "name");
 		cJSON_AddBoolToObject(r, "has_credentials", name != NULL &&
 		    has_credentials(name));
 		doc_times(r);
@@ -338,8 +338,8 @@ platform_account_open(struct agency *ag, const char *account, int dry,
 	} else if (rc != AG_OK) {
 		return rc;
 	}
-	state = upload_jstr(row, "state");
-	reason = upload_jstr(row, "reason");
+	state = ag_jstr(row, "state");
+	reason = ag_jstr(row, "reason");
 	if (state != NULL && strcmp(state, "needs_reconnect") == 0) {
 		if (reason != NULL)
 			rc = ag_fail(ag, AG_NOPERM, "account '%s' needs "

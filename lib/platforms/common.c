@@ -120,13 +120,13 @@ upload_error_message(const struct http_response *resp, char *buf, size_t len)
 	if (cJSON_IsObject(doc)) {
 		e = cJSON_GetObjectItem(doc, "error");
 		if (cJSON_IsObject(e))
-			s = upload_jstr(e, "message");
+			s = ag_jstr(e, "message");
 		else if (cJSON_IsString(e))
-			s = upload_jstr(doc, "error_description") ?
-			    upload_jstr(doc, "error_description") :
+			s = ag_jstr(doc, "error_description") ?
+			    ag_jstr(doc, "error_description") :
 			    e->valuestring;
 		if (s == NULL)
-			s = upload_jstr(doc, "message");
+			s = ag_jstr(doc, "message");
 		if (s != NULL)
 			snprintf(buf, len, "%s", s);
 	}
@@ -219,12 +219,6 @@ upload_crash(struct upload_ctx *c, const char *point)
 		if (i < 16 && seen[i].n == want)
 			kill(getpid(), SIGKILL);
 	}
-}
-
-const char *
-upload_jstr(const cJSON *o, const char *key)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
 char *

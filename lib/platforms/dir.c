@@ -218,7 +218,7 @@ ours(struct upload_ctx *c, const char *final)
 	if (access(path, F_OK) == 0 &&
 	    ag_read_file(c->ag, path, 1 << 20, &b) == AG_OK &&
 	    (doc = cJSON_Parse(buf_str(&b))) != NULL) {
-		const char *m = upload_jstr(doc, "marker");
+		const char *m = ag_jstr(doc, "marker");
 
 		r = m != NULL && strcmp(m, c->marker) == 0 ? 1 : -1;
 	} else if (access(final, F_OK) == 0) {

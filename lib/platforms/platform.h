@@ -303,8 +303,6 @@ void upload_crash(struct upload_ctx *c, const char *point);
 int platform_check_media(struct upload_ctx *c, const struct media_limits *l);
 
 /* Small helpers the platforms share (common.c). */
-/* A string member of a JSON object, or NULL. */
-const char *upload_jstr(const struct cJSON *o, const char *key);
 /* The text of the first <tag>...</tag> in xml at or after *from (an XML
  * answer from S3), as a new string; *from moves past it.  NULL when
  * there is none. */

@@ -398,7 +398,7 @@ part_etag(struct upload_ctx *c, long n)
 	cJSON_ArrayForEach(p, cJSON_GetObjectItem(c->j->extra, "parts"))
 		if ((long)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "n")) ==
 		    n)
-			return upload_jstr(p, "etag");
+			return ag_jstr(p, "etag");
 	return NULL;
 }
 

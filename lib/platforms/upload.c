@@ -162,15 +162,15 @@ captions(struct upload_ctx *c, const struct upload_args *a,
 
 	if (!cJSON_IsObject(cap))
 		cap = cJSON_GetObjectItem(caps, "default");
-	c->title = a->title ? a->title : upload_jstr(cap, "title");
+	c->title = a->title ? a->title : ag_jstr(cap, "title");
 	if (c->title == NULL)
-		c->title = upload_jstr(c->production, "title");
+		c->title = ag_jstr(c->production, "title");
 	if (c->title == NULL)
-		c->title = upload_jstr(script, "title");
+		c->title = ag_jstr(script, "title");
 	if (c->title == NULL)
 		c->title = c->content_id;
 	c->description = a->description ? a->description :
-	    upload_jstr(cap, "description");
+	    ag_jstr(cap, "description");
 	if (c->description == NULL)
 		c->description = "";
 	if (a->tags != NULL) {

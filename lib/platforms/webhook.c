@@ -164,9 +164,9 @@ wh_publish(struct upload_ctx *c)
 		goto out;
 	}
 	answer = cJSON_ParseWithLength(buf_str(&resp.body), resp.body.len);
-	upload_journal_set(&c->remote_id, upload_jstr(answer, "id") ?
-	    upload_jstr(answer, "id") : c->marker);
-	upload_journal_set(&c->url, upload_jstr(answer, "url"));
+	upload_journal_set(&c->remote_id, ag_jstr(answer, "id") ?
+	    ag_jstr(answer, "id") : c->marker);
+	upload_journal_set(&c->url, ag_jstr(answer, "url"));
 	cJSON_AddStringToObject(c->post, "delivery", c->marker);
 	cJSON_AddNumberToObject(c->post, "status", (double)resp.status);
 out:

@@ -97,8 +97,8 @@ reason(const struct http_response *resp, char *buf, size_t len)
 	const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(
 	    cJSON_GetObjectItem(doc, "error"), "errors"), 0);
 
-	snprintf(buf, len, "%s", upload_jstr(e, "reason") ?
-	    upload_jstr(e, "reason") : "");
+	snprintf(buf, len, "%s", ag_jstr(e, "reason") ?
+	    ag_jstr(e, "reason") : "");
 	cJSON_Delete(doc);
 }
 
@@ -211,7 +211,7 @@ take_video(struct upload_ctx *c, const struct http_response *resp)
 {
 	cJSON *doc = cJSON_ParseWithLength(buf_str(&resp->body),
 	    resp->body.len);
-	const char *id = upload_jstr(doc, "id");
+	const char *id = ag_jstr(doc, "id");
 	int rc = AG_OK;
 
 	if (id == NULL || *id == '\0')
@@ -502,7 +502,7 @@ set_thumbnail(struct upload_ctx *c)
 	struct http_request req;
 	struct http_response resp;
 	struct buf url = BUF_INIT;
-	const char *h[2], *done = upload_jstr(c->j->extra, "thumbnail");
+	const char *h[2], *done = ag_jstr(c->j->extra, "thumbnail");
 	const char *dot = strrchr(c->thumbnail, '.');
 	int rc;
 
@@ -634,7 +634,7 @@ static int
 has_marker(struct upload_ctx *c, const cJSON *v)
 {
 	const cJSON *sn = cJSON_GetObjectItem(v, "snippet"), *t;
-	const char *d = upload_jstr(sn, "description");
+	const char *d = ag_jstr(sn, "description");
 
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(sn, "tags"))
 		if (cJSON_IsString(t) && strcmp(t->valuestring, c->marker) ==
@@ -661,7 +661,7 @@ yt_find(struct upload_ctx *c)
 	it = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 0);
 	it = cJSON_GetObjectItem(cJSON_GetObjectItem(it, "contentDetails"),
 	    "relatedPlaylists");
-	pl = xstrdup(upload_jstr(it, "uploads"));
+	pl = xstrdup(ag_jstr(it, "uploads"));
 	cJSON_Delete(doc);
 	doc = NULL;
 	rc = AG_FALSE;
@@ -678,7 +678,7 @@ yt_find(struct upload_ctx *c)
 		buf_reset(&ids);
 		n = 0;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "items")) {
-			const char *id = upload_jstr(cJSON_GetObjectItem(
+			const char *id = ag_jstr(cJSON_GetObjectItem(
 			    cJSON_GetObjectItem(it, "snippet"), "resourceId"),
 			    "videoId");
 
@@ -687,7 +687,7 @@ yt_find(struct upload_ctx *c)
 			}
 		}
 		free(page);
-		page = xstrdup(upload_jstr(doc, "nextPageToken"));
+		page = xstrdup(ag_jstr(doc, "nextPageToken"));
 		cJSON_Delete(doc);
 		doc = NULL;
 		rc = AG_FALSE;
@@ -705,7 +705,7 @@ yt_find(struct upload_ctx *c)
 				struct buf link = BUF_INIT;
 
 				upload_journal_set(&c->remote_id,
-				    upload_jstr(v, "id"));
+				    ag_jstr(v, "id"));
 				buf_addf(&link, "https://youtu.be/%s",
 				    c->remote_id);
 				upload_journal_set(&c->url, link.data);

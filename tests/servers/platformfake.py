@@ -85,6 +85,9 @@ import threading
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from httpfault import watchdog  # noqa: E402  (leave with the parent)
+
 
 class Faults:
     """Named faults with a count of firings left (0 = forever)."""
@@ -501,13 +504,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Dropped(Exception):
     """The connection was dropped on purpose; nothing more to send."""
-
-
-def watchdog(parent, lifetime):
-    end = time.monotonic() + lifetime
-    while time.monotonic() < end and os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(0)
 
 
 def main(handler, add_args=None):
