@@ -207,9 +207,11 @@ resume_cmd(struct agency *ag, int argc, char **argv)
 
 /* agency-upload status */
 
-static int unfinished;
+static int unfinished, remote;
 
 static const struct ag_option status_options[] = {
+	AG_OPT_BOOL('r', "remote", &remote,
+	    "ask each platform where its published posts stand"),
 	AG_OPT_BOOL('u', "unfinished", &unfinished,
 	    "only journals not published yet"),
 	AG_OPT_END
@@ -246,12 +248,12 @@ static int
 status_cmd(struct agency *ag, int argc, char **argv)
 {
 	argc = ag_parse_options(ag, argc, argv, status_options,
-	    "[-u] [account...]");
+	    "[-r] [-u] [account...]");
 	if (!ag->json && isatty(STDOUT_FILENO))
 		printf("%-20s  %-16s  %-10s  %-21s  %-20s  %s\n", "ACCOUNT",
 		    "CONTENT", "STATE", "SENT/BYTES", "UPDATED", "URL/ERROR");
 	return upload_journals(ag, (const char *const *)argv, unfinished,
-	    status_row, ag);
+	    remote, status_row, ag);
 }
 
 /* agency-upload accounts add|ls|rm */

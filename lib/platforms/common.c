@@ -179,13 +179,37 @@ upload_wait(struct upload_ctx *c, double seconds, const char *why)
 
 	if (seconds < 0)
 		seconds = 0;
-	if (seconds > max)
+	if (seconds > max) {
+		c->later = 1;
 		return ag_fail(c->ag, AG_TEMPFAIL, "%s: %s; try again in %.0f s",
 		    c->account, why, seconds);
+	}
 	ag_info(c->ag, "%s: %s; waiting %.1f s", c->account, why, seconds);
 	if (!c->dry_run)
 		ag_sleep_ms((int64_t)(seconds * 1000));
 	return AG_OK;
+}
+
+int
+upload_poll(struct upload_ctx *c, const char *what,
+    int (*check)(struct upload_ctx *c, void *arg), void *arg)
+{
+	double every = config_number(c->ag, "upload.poll_interval");
+	double limit = config_number(c->ag, "upload.poll_timeout");
+	int64_t until = ag_mono_ms() + (int64_t)(limit * 1000);
+	int rc, n;
+
+	for (n = 0;; n++) {
+		if ((rc = check(c, arg)) != AG_FALSE || c->dry_run)
+			return rc == AG_FALSE ? AG_OK : rc;
+		if (ag_mono_ms() >= until && (c->later = 1))
+			return ag_fail(c->ag, AG_TEMPFAIL, "%s: %s: still not "
+			    "done after %.0f s (upload.poll_timeout); run again "
+			    "later", c->account, what, limit);
+		if (n == 0)
+			ag_info(c->ag, "%s: waiting for %s", c->account, what);
+		ag_sleep_ms((int64_t)(every * 1000));
+	}
 }
 
 void
@@ -376,10 +400,12 @@ upload_send(struct upload_ctx *c, struct http_request *req, unsigned flags,
 	}
 	if (rc == AG_OK && !(flags & UP_NO_WAIT) && (resp->status == 429 ||
 	    resp->status == 503) && resp->retry_after >
-	    config_number(c->ag, "http.max_wait"))
+	    config_number(c->ag, "http.max_wait")) {
+		c->later = 1;
 		rc = ag_fail(c->ag, AG_TEMPFAIL, "%s: rate limited (HTTP %ld); "
 		    "try again in %.0f s", c->account, resp->status,
 		    resp->retry_after);
+	}
 out:
 	req->headers = orig;
 	req->on_progress = NULL;

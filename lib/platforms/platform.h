@@ -211,6 +211,8 @@ struct upload_ctx {
 	int64_t progress_base;		/* file offset of the body in flight */
 	char *token;			/* the bearer token in use */
 	int refreshed;			/* a 401 refresh was spent */
+	int later;			/* AG_TEMPFAIL means "come back
+					 * later", not "maybe": no retry */
 	void (*on_request)(void *arg, const char *text);
 	void *request_arg;
 };
@@ -269,6 +271,17 @@ int upload_token(struct upload_ctx *c, const char **token);
  * with why and the wait in the message.
  */
 int upload_wait(struct upload_ctx *c, double seconds, const char *why);
+
+/*
+ * upload_poll() - wait for media the platform is processing: call
+ * check(c, arg) every upload.poll_interval seconds until it returns
+ * something else than AG_FALSE ("not yet"), which is returned; after
+ * upload.poll_timeout seconds, AG_TEMPFAIL (exit 75: the next run
+ * polls again).  what names the wait in messages.  A dry run checks
+ * once.
+ */
+int upload_poll(struct upload_ctx *c, const char *what,
+    int (*check)(struct upload_ctx *c, void *arg), void *arg);
 
 /* Retry classes (platforms.md §0.2) of a response. */
 enum upload_class {
@@ -371,9 +384,15 @@ int upload_run(struct agency *ag, const struct upload_args *a);
  */
 int upload_resume(struct agency *ag, const struct upload_args *a);
 
-/* The journals (agency-upload status), each as a JSON object. */
+/*
+ * upload_journals() - the journals (agency-upload status), of accounts
+ * (NULL-ended; NULL or empty: all), each as a JSON object for fn to
+ * borrow.  With remote, the platform is asked about each published
+ * post (its status op): the row gains "remote" (what it said) or
+ * "remote_error".
+ */
 int upload_journals(struct agency *ag, const char *const *accounts,
-    int unfinished, int (*fn)(void *arg, const struct cJSON *row),
+    int unfinished, int remote, int (*fn)(void *arg, const struct cJSON *row),
     void *arg);
 
 /* ------------------------------------------------------------------ */

@@ -550,11 +550,14 @@ drive(struct upload_ctx *c, const struct upload_args *a, struct prod *p,
 			return published(c, a, t0);
 		}
 		if (rc != AG_TEMPFAIL) {
-			note_error(c, rc);	/* refused: "failed" */
+			/* Refused for certain: nothing exists, publish again
+			 * next time (the media id is kept). */
+			set_state(c, "failed");
+			note_error(c, rc);
 			return rc;
 		}
 		note_error(c, rc);		/* still "publishing" */
-		if (try >= retries)
+		if (try >= retries || c->later)
 			return rc;
 		ag_info(c->ag, "%s", c->ag->err);
 		ag_sleep_ms((int64_t)(1000 * http_backoff(config_number(c->ag,
@@ -773,26 +776,69 @@ out:
 }
 
 struct rows {
+	struct agency *ag;
+	int remote;
 	int (*fn)(void *arg, const cJSON *row);
 	void *arg;
 };
+
+/* Ask the platform where a published post stands: row.remote, or
+ * row.remote_error when it cannot say. */
+static void
+remote_status(struct agency *ag, const struct upload_journal *j, cJSON *row)
+{
+	struct upload_ctx c;
+	cJSON *settings = NULL, *out = NULL;
+	const char *colon = strchr(j->account, ':');
+	char mark[32];
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.ag = ag;
+	c.account = j->account;
+	c.name = colon ? colon + 1 : j->account;
+	c.content_id = j->content_id;
+	c.video = j->file;
+	c.j = (struct upload_journal *)j;	/* read only */
+	c.post = cJSON_CreateObject();
+	marker(j->content_id, j->account, mark, sizeof(mark));
+	c.marker = mark;
+	rc = platform_account_open(ag, j->account, 1, &c.ops, &settings,
+	    &c.cred);
+	c.settings = settings;
+	if (rc == AG_OK && c.ops->status == NULL)
+		rc = ag_fail(ag, AG_CONFIG, "%s cannot say", c.ops->name);
+	if (rc == AG_OK)
+		rc = c.ops->status(&c, &out);
+	if (rc == AG_OK)
+		cJSON_AddItemToObject(row, "remote", out);
+	else
+		cJSON_AddStringToObject(row, "remote_error", ag->err);
+	ag_clear_error(ag);
+	c.j = NULL;
+	ctx_release(&c);
+}
 
 static int
 one_row(void *arg, const struct upload_journal *j)
 {
 	struct rows *r = arg;
 	cJSON *o = upload_journal_json(j);
-	int rc = r->fn(r->arg, o);
+	int rc;
 
+	if (r->remote && strcmp(j->state, "published") == 0)
+		remote_status(r->ag, j, o);
+	rc = r->fn(r->arg, o);
 	cJSON_Delete(o);
 	return rc;
 }
 
 int
 upload_journals(struct agency *ag, const char *const *accounts,
-    int unfinished, int (*fn)(void *arg, const cJSON *row), void *arg)
+    int unfinished, int remote, int (*fn)(void *arg, const cJSON *row),
+    void *arg)
 {
-	struct rows r = { fn, arg };
+	struct rows r = { ag, remote, fn, arg };
 	struct store *st;
 	int rc;
 

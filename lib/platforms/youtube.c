@@ -19,6 +19,11 @@
  * thumbnail; a thumbnail the platform refuses is a warning, not a
  * failed post (its account may not be allowed custom thumbnails).
  *
+ * With wait_processing (the default) publish() waits, polling
+ * videos.list, until YouTube has processed the video, and fails the
+ * post when YouTube rejected it (a duplicate, a claim) instead of
+ * making a rejected video public and calling it published.
+ *
  * Quota: 403 quotaExceeded waits for the daily reset (midnight Pacific)
  * and so is exit 75; 403 rateLimitExceeded and userRateLimitExceeded
  * back off and retry; 400 uploadLimitExceeded is exit 75 (24 h).
@@ -56,6 +61,8 @@ static const struct platform_setting settings[] = {
 	{ "token_auth", "post", "how the client authenticates to the token "
 	    "endpoint: post or basic", 0 },
 	{ "token_url", NULL, "the OAuth token endpoint", 0 },
+	{ "wait_processing", "true", "publish only once YouTube has "
+	    "processed the video (a rejected one fails the post)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
@@ -537,6 +544,53 @@ set_thumbnail(struct upload_ctx *c)
 	return rc;
 }
 
+static int get_json(struct upload_ctx *c, const char *url, const char *step,
+    const char *dry_body, cJSON **out);
+
+/*
+ * Has YouTube processed the video?  AG_OK: processed; AG_FALSE: not
+ * yet; AG_DATAERR with YouTube's reason when it failed or rejected it
+ * (a duplicate, a copyright claim): such a post must not count as
+ * published.
+ */
+static int
+processed(struct upload_ctx *c, void *arg)
+{
+	struct buf url = BUF_INIT;
+	const cJSON *st;
+	const char *us, *why;
+	cJSON *doc = NULL;
+	int rc;
+
+	(void)arg;
+	buf_addf(&url, "%s/youtube/v3/videos?part=status&id=%s", api(c),
+	    c->j->media_id);
+	rc = get_json(c, url.data, "videos.list", "{\"items\":[{\"status\":"
+	    "{\"uploadStatus\":\"processed\"}}]}", &doc);
+	buf_release(&url);
+	if (rc != AG_OK)
+		return rc;
+	st = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc,
+	    "items"), 0), "status");
+	us = ag_jstr(st, "uploadStatus");
+	if (st == NULL)
+		rc = ag_fail(c->ag, AG_DATAERR, "%s: video %s is gone from "
+		    "YouTube", c->account, c->j->media_id);
+	else if (us == NULL || strcmp(us, "processed") == 0)
+		rc = AG_OK;
+	else if (strcmp(us, "uploaded") == 0)
+		rc = AG_FALSE;
+	else {
+		why = ag_jstr(st, "rejectionReason") ? ag_jstr(st,
+		    "rejectionReason") : ag_jstr(st, "failureReason");
+		rc = ag_fail(c->ag, AG_DATAERR, "%s: YouTube %s video %s%s%s",
+		    c->account, us, c->j->media_id, why ? ": " : "",
+		    why ? why : "");
+	}
+	cJSON_Delete(doc);
+	return rc;
+}
+
 static int
 yt_publish(struct upload_ctx *c)
 {
@@ -548,6 +602,10 @@ yt_publish(struct upload_ctx *c)
 	char *text;
 	int rc = AG_OK, again, tries = 0;
 
+	if (upload_setting_bool(c, "wait_processing", 1) &&
+	    (rc = upload_poll(c, "YouTube to process the video", processed,
+	    NULL)) != AG_OK)
+		return rc;
 	if (c->thumbnail != NULL && (rc = set_thumbnail(c)) != AG_OK)
 		return rc;
 	if (strcmp(p, "private") != 0) {

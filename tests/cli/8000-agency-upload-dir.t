@@ -4,7 +4,7 @@
 # folder that is not ours; bad input and its exit codes.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 42
+plan 44
 
 make_video v.mp4 2
 make_production c_dir1 v.mp4 >p.json
@@ -45,6 +45,8 @@ check 'status lists the journal' 'agency-upload status >st.json'
 ok_if '(published, all bytes)' \
     '[ "$(json_get st.json "d[\"state\"]")" = published ] &&
      [ "$(json_get st.json "d[\"sent\"]")" = "$(stat -c %s v.mp4)" ]'
+check 'status -r looks at the folder' 'agency-upload status -r >st.json'
+ok_if '(the post is there)' '[ "$(json_get st.json "d[\"remote\"][\"exists\"]")" = True ]'
 check 'status -u: nothing unfinished' 'agency-upload status -u >st.json'
 ok_if '(empty)' '[ ! -s st.json ]'
 

@@ -8,8 +8,10 @@
 # the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 70
+plan 79
 
+mkdir -p config/agency
+printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
 make_video v.mp4 3 320x240 -vf noise=alls=60:allf=t -crf 20
 SHA=$(sha256sum v.mp4 | cut -d' ' -f1)
 SIZE=$(stat -c %s v.mp4)
@@ -59,6 +61,10 @@ ok_if 'the Authorization header went to the API' \
 check 'the same command again' 'agency-upload --to youtube:main p.json >again.json'
 ok_if 'prints the existing post, makes no video' \
     '[ "$(json_get again.json "d[\"existing\"]")" = True ] && [ "$(videos)" = 1 ]'
+check 'status --remote asks YouTube' 'agency-upload status --remote youtube:main >st.json'
+ok_if 'which says public, processed' \
+    '[ "$(json_get st.json "d[\"remote\"][\"status\"][\"privacyStatus\"]")" = public ] &&
+     [ "$(json_get st.json "d[\"remote\"][\"status\"][\"uploadStatus\"]")" = processed ]'
 
 prod
 check 'flags override the captions; private; made for kids' \
@@ -69,7 +75,7 @@ assert v[\"snippet\"][\"title\"] == \"Flag title\" and v[\"snippet\"][\"descript
 assert v[\"snippet\"][\"tags\"][:2] == [\"x\", \"y\"]
 assert v[\"status\"][\"privacyStatus\"] == \"private\" and v[\"status\"][\"selfDeclaredMadeForKids\"] is True"'
 ok_if 'no videos.update for a private video' \
-    '[ $(grep -c "/youtube/v3/videos?part=status" "$FAKE_LOG") -eq 1 ]'
+    '[ $(grep -c "\"method\": \"PUT\", \"path\": \"/youtube/v3/videos?part=status" "$FAKE_LOG") -eq 1 ]'
 
 # Faults in the upload.
 prod
@@ -125,6 +131,30 @@ check 'a 403 rateLimitExceeded: backed off, done' \
     'agency-upload --to youtube:main p.json'
 ok_if 'one video, after the 403' \
     'one_video 9 && log_has "any(r[\"status\"] == 403 for r in L)"'
+
+# Processing, and a video YouTube rejects.
+prod
+log_mark
+fake_fault processing 3
+check 'processing that takes 3 polls: waited for, then published' \
+    'agency-upload -v --to youtube:main p.json >post.json'
+ok_if 'made public only once processed' \
+    'log_has "sum(r[\"method\"] == \"GET\" and r[\"path\"].startswith(\"/youtube/v3/videos\") for r in L) == 4" &&
+     [ "$(fake_state "d[\"videos\"][-1][\"status\"][\"privacyStatus\"]")" = public ]'
+prod
+fake_fault reject
+expect_code 'a video YouTube rejects: the post fails, 65' 65 \
+    'agency-upload --to youtube:main p.json'
+grep_err 'with its reason' 'YouTube rejected video .*: duplicate'
+ok_if 'it was never made public, and the journal says failed' \
+    '[ "$(fake_state "d[\"videos\"][-1][\"status\"][\"privacyStatus\"]")" = private ] &&
+     agency-upload status -u | grep -q "\"content_id\":\"c_yt$n\".*\"state\":\"failed\""'
+prod
+fake_fault processing 100000
+printf 'upload:\n  poll_interval: 0.05\n  poll_timeout: 0.3\n' >short.yaml
+expect_code 'processing that never ends: 75 after upload.poll_timeout' 75 \
+    'agency-upload --config short.yaml --to youtube:main p.json'
+grep_err 'saying so' 'still not done after'
 
 # Kill -9 at every step, then the same command: one video each time.
 for point in youtube-session youtube-chunk@2 youtube-done uploaded publishing \

@@ -19,7 +19,8 @@ What it speaks (../../shared/reference/platforms.md §1, its checklist
     POST /upload/youtube/v3/thumbnails/set?videoId=ID&uploadType=media
          an image of at most 2 MB
     PUT  /youtube/v3/videos?part=status   videos.update (privacy)
-    GET  /youtube/v3/videos?id=A,B&part=...
+    GET  /youtube/v3/videos?id=A,B&part=...  (a new video is "uploaded"
+         for --processing N of these, then "processed")
     GET  /youtube/v3/channels?part=contentDetails&mine=true
     GET  /youtube/v3/playlistItems?playlistId=UU...&maxResults=N
          the uploads playlist, newest first, paged
@@ -31,7 +32,8 @@ platformfake's): partial=BYTES keeps only part of a chunk; drop cuts a
 chunk; finalize-5xx answers the last chunk with a 5xx (the bytes are
 kept; a status query then makes the video); create-drop makes the
 video on the last chunk and drops the connection; rate-403 answers
-403 rateLimitExceeded once; 5xx on any call.
+403 rateLimitExceeded once; reject makes the next video "rejected"
+(a duplicate); 5xx on any call.
 
 GET /_fake/state: {"videos": [...], "sessions": N, "quota_used": U}; a
 video carries its bytes' sha256, its tags, privacy and thumbnail.  POST
@@ -112,10 +114,16 @@ class YouTube(platformfake.Handler):
         st = dict(sess["meta"].get("status", {}))
         st.setdefault("privacyStatus", "public")
         st["uploadStatus"] = "uploaded"
+        if self.server.faults.take("reject") is not None:
+            st["uploadStatus"] = "rejected"
+            st["rejectionReason"] = "duplicate"
         v = {"id": vid, "snippet": sess["meta"].get("snippet", {}),
              "status": st, "bytes": sess["received"],
              "sha256": sess["sha"].hexdigest(), "thumbnail": False,
-             "created": time.time()}
+             "created": time.time(), "polls": self.server.processing}
+        p = self.server.faults.take("processing")
+        if p is not None:
+            v["polls"] = int(p or 1)
         y["videos"][vid] = v
         y["order"].insert(0, vid)
         sess["video"] = vid
@@ -302,6 +310,13 @@ class YouTube(platformfake.Handler):
                 return
             ids = [i for i in self.query.get("id", "").split(",") if i]
             vs = self.yt()["videos"]
+            for i in ids:           # processing takes --processing polls
+                v = vs.get(i)
+                if v and v["status"]["uploadStatus"] == "uploaded":
+                    if v["polls"] > 0:
+                        v["polls"] -= 1
+                    else:
+                        v["status"]["uploadStatus"] = "processed"
             items = [self.resource(vs[i]) for i in ids if i in vs]
         self.reply(200, {"kind": "youtube#videoListResponse",
                          "items": items})
