@@ -8,7 +8,7 @@
 # the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 79
+plan 84
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -131,6 +131,17 @@ check 'a 403 rateLimitExceeded: backed off, done' \
     'agency-upload --to youtube:main p.json'
 ok_if 'one video, after the 403' \
     'one_video 9 && log_has "any(r[\"status\"] == 403 for r in L)"'
+
+# resume: the unfinished journals, without the production at hand.
+prod
+expect_code 'killed in the middle of an upload' 137 \
+    'AGENCY_TEST_CRASH=youtube-chunk@1 agency-upload --to youtube:main p.json'
+rm p.json
+check 'resume goes on from the store' 'agency-upload resume >post.json'
+ok_if 'published, one video' \
+    "[ \"\$(json_get post.json 'd[\"state\"]')\" = published ] && one_video $n"
+check 'resume with nothing unfinished' 'agency-upload resume youtube:main'
+ok_if 'prints nothing' '[ ! -s out ]'
 
 # Processing, and a video YouTube rejects.
 prod
