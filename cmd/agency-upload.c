@@ -89,13 +89,13 @@ check_schedule(struct agency *ag, const char *s)
 	if (s == NULL)
 		return;
 	if (colon == NULL || (size_t)(colon - s) >= sizeof(head))
-		ag_usage_error(ag, "option '--schedule': '%s' is not ID:REVISION",
-		    s);
+		ag_usage_error(ag, "option '--schedule': '%s' is not "
+		    "ID:REVISION", s);
 	snprintf(head, sizeof(head), "%.*s", (int)(colon - s), s);
 	if (ag_parse_ll(head, 1, INT64_MAX, &id) == -1 ||
 	    ag_parse_ll(colon + 1, 1, INT64_MAX, &rev) == -1)
-		ag_usage_error(ag, "option '--schedule': '%s' is not ID:REVISION "
-		    "(two whole numbers)", s);
+		ag_usage_error(ag, "option '--schedule': '%s' is not "
+		    "ID:REVISION (two whole numbers)", s);
 }
 
 static void

@@ -147,7 +147,8 @@ ag_random(struct agency *ag, void *p, size_t n)
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got <= 0)
-			return ag_fail(ag, AG_OSERR, "cannot get random bytes:");
+			return ag_fail(ag, AG_OSERR, "cannot get random "
+			    "bytes:");
 		b += got;
 		n -= (size_t)got;
 	}

@@ -28,8 +28,8 @@ ag_lock(struct agency *ag, const char *path, double wait, int *out)
 			break;
 		}
 		if (ag_mono_ms() >= until) {
-			rc = ag_fail(ag, AG_TEMPFAIL, "'%s' is locked by another "
-			    "process; try again", path);
+			rc = ag_fail(ag, AG_TEMPFAIL, "'%s' is locked by "
+			    "another process; try again", path);
 			break;
 		}
 		ag_sleep_ms(pause);

@@ -48,8 +48,8 @@ struct oauth_client {
 	const char *client_id;
 	const char *client_secret;	/* NULL: a public client */
 	const char *scope;		/* space-separated */
-	const char *extra;		/* more authorize parameters, encoded:
-					 * "access_type=offline&prompt=consent" */
+	const char *extra;		/* more authorize parameters, encoded
+					 * ("access_type=offline") */
 	const char *id_param;		/* "client_id" (TikTok: client_key) */
 	int basic;			/* client credentials in HTTP Basic,
 					 * not the body */

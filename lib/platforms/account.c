@@ -179,8 +179,9 @@ platform_account_add(struct agency *ag, const char *account,
 		}
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv[i]), kv[i]);
 		if ((s = find_setting(ops, key)) == NULL) {
-			rc = ag_fail(ag, AG_USAGE, "%s accounts have no setting "
-			    "'%s' (see agency-upload(1))", ops->name, key);
+			rc = ag_fail(ag, AG_USAGE, "%s accounts have no "
+			    "setting '%s' (see agency-upload(1))", ops->name,
+			    key);
 			goto out;
 		}
 		if (s->flags & SETTING_SECRET) {
@@ -452,7 +453,8 @@ platform_account_auth(struct agency *ag, const struct platform_auth_args *a,
 			goto out;
 		}
 		if (a->refresh) {
-			if ((rc = oauth_refresh(ag, &oc, cred, &dead)) != AG_OK) {
+			rc = oauth_refresh(ag, &oc, cred, &dead);
+			if (rc != AG_OK) {
 				if (dead)
 					platform_account_broken(ag, a->account,
 					    ag->err);

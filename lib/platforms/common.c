@@ -181,8 +181,8 @@ upload_wait(struct upload_ctx *c, double seconds, const char *why)
 		seconds = 0;
 	if (seconds > max) {
 		c->later = 1;
-		return ag_fail(c->ag, AG_TEMPFAIL, "%s: %s; try again in %.0f s",
-		    c->account, why, seconds);
+		return ag_fail(c->ag, AG_TEMPFAIL, "%s: %s; try again in "
+		    "%.0f s", c->account, why, seconds);
 	}
 	ag_info(c->ag, "%s: %s; waiting %.1f s", c->account, why, seconds);
 	if (!c->dry_run)
@@ -203,9 +203,9 @@ upload_poll(struct upload_ctx *c, const char *what,
 		if ((rc = check(c, arg)) != AG_FALSE || c->dry_run)
 			return rc == AG_FALSE ? AG_OK : rc;
 		if (ag_mono_ms() >= until && (c->later = 1))
-			return ag_fail(c->ag, AG_TEMPFAIL, "%s: %s: still not "
-			    "done after %.0f s (upload.poll_timeout); run again "
-			    "later", c->account, what, limit);
+			return ag_fail(c->ag, AG_TEMPFAIL, "%s: %s: still "
+			    "not done after %.0f s (upload.poll_timeout); run "
+			    "again later", c->account, what, limit);
 		if (n == 0)
 			ag_info(c->ag, "%s: waiting for %s", c->account, what);
 		ag_sleep_ms((int64_t)(every * 1000));

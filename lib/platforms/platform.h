@@ -108,7 +108,7 @@ enum platform_auth {
 	PLATFORM_AUTH_OAUTH,		/* authorization code + PKCE */
 	PLATFORM_AUTH_TOKEN,		/* an access token, read on stdin */
 	PLATFORM_AUTH_PASSWORD,		/* --user and a password on stdin */
-	PLATFORM_AUTH_KEYS,		/* --user KEY_ID and a secret on stdin */
+	PLATFORM_AUTH_KEYS,		/* --user KEY_ID, a secret on stdin */
 	PLATFORM_AUTH_SECRET		/* a shared secret on stdin */
 };
 

@@ -571,9 +571,9 @@ s3_upload(struct upload_ctx *c)
 			}
 			upload_journal_set(&c->j->session, NULL);
 		} else if (c->j->sent > 0) {
-			ag_info(c->ag, "%s: the store holds %lld of %lld bytes; "
-			    "going on", c->account, (long long)c->j->sent,
-			    (long long)c->bytes);
+			ag_info(c->ag, "%s: the store holds %lld of %lld "
+			    "bytes; going on", c->account,
+			    (long long)c->j->sent, (long long)c->bytes);
 		}
 	}
 	if (psize < MIN_PART) {
@@ -643,9 +643,10 @@ complete(struct s3 *s, const char *url)
 				/* The upload is gone, the object too: again. */
 				upload_journal_set(&c->j->media_id, NULL);
 				upload_journal_set(&c->j->session, NULL);
-				rc = ag_fail(c->ag, AG_IOERR, "%s: the multipart "
-				    "upload vanished before it was completed; "
-				    "run again to upload anew", c->account);
+				rc = ag_fail(c->ag, AG_IOERR, "%s: the "
+				    "multipart upload vanished before it was "
+				    "completed; run again to upload anew",
+				    c->account);
 			} else {
 				rc = not_ours(s, url);
 			}

@@ -477,9 +477,9 @@ yt_upload(struct upload_ctx *c)
 			/* A lost session that had bytes may have made the
 			 * video before it went: look before starting over. */
 			if (c->j->session != NULL && c->j->sent > 0)
-				ag_info(c->ag, "%s: the upload session is gone; "
-				    "looking for the video by its marker %s",
-				    c->account, c->marker);
+				ag_info(c->ag, "%s: the upload session is "
+				    "gone; looking for the video by its "
+				    "marker %s", c->account, c->marker);
 			if (c->j->session != NULL && c->j->sent > 0 &&
 			    (rc = yt_find(c)) != AG_FALSE) {
 				if (rc == AG_OK)

@@ -4,7 +4,7 @@
 # folder that is not ours; bad input and its exit codes.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 44
+plan 46
 
 make_video v.mp4 2
 make_production c_dir1 v.mp4 >p.json
@@ -83,6 +83,18 @@ check 'the same command settles it' 'agency-upload --to dir:archive k.json >post
 ok_if 'published, still one folder for it' \
     '[ "$(json_get post.json "d[\"state\"]")" = published ] &&
      [ $(ls "$PUB/archive" | grep -c "^c_k") -eq 1 ]'
+
+# Two at once on one post: the second waits upload.lock_wait, then 75.
+make_production c_l v.mp4 >l.json
+printf 'upload:\n  lock_wait: 0.2\n' >short.yaml
+lock=$T/data/agency/locks/upload-$(agency-upload -n --to dir:archive l.json 2>&1 |
+    sed -n 's/.*staging-\(agency-[0-9a-f]*\).*/\1/p').lock
+flock "$lock" sleep 3 &
+_pids="$_pids $!"
+sleep 0.3
+expect_code 'another agency-upload holds the post: 75' 75 \
+    'agency-upload --config short.yaml --to dir:archive l.json'
+grep_err 'saying so' 'another agency-upload is publishing'
 
 # Someone else's folder is never replaced.
 make_production c_x v.mp4 >x.json

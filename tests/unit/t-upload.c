@@ -149,7 +149,8 @@ main(void)
 	rc = upload_run(&ag, &a);
 	is_int(rc, AG_OK, "cancelled before publishing: status 0");
 	is_str(last("state"), "cancelled", "cancelled");
-	is_int(guard_calls[UPLOAD_BEFORE_PUBLISH], 1, "asked before publishing");
+	is_int(guard_calls[UPLOAD_BEFORE_PUBLISH], 1,
+	    "asked before publishing");
 	is_str(state_of(&ag, "c_1", "dir:arch"), "uploaded",
 	    "the journal stays uploaded, for a later run");
 	ok(!exists("%s/data/agency/published/arch/%s", "c_1"),
