@@ -123,20 +123,29 @@ ceph-osd -c "$C" -i 0 --mkfs --osd-uuid "$OSD_UUID" >"$S/log/mkfs-osd.out" 2>&1
 sleep 0.1
 ceph-osd -c "$C" -i 0 -f >"$S/log/osd.out" 2>&1 &
 echo $! >"$S/osd.pid"
-for _ in $(seq 1 300); do
+# Up to two minutes: a loaded CI box (a sanitizer run beside us) is slow.
+for _ in $(seq 1 600); do
 	ceph -c "$C" osd stat 2>/dev/null | grep -q "1 up" && break
 	sleep 0.2
 done
-ceph -c "$C" osd stat | grep -q "1 up" || { echo "the osd did not come up;" \
-    "see $S/log/osd.out" >&2; stop "$S"; exit 1; }
+ceph -c "$C" osd stat | grep -q "1 up" || {
+	echo "the osd did not come up; the end of its log:" >&2
+	tail -n 5 "$S/log/osd.out" "$S/log/osd.0.log" >&2 2>/dev/null
+	stop "$S"
+	exit 1
+}
 radosgw -c "$C" -n client.rgw.a -f >"$S/log/rgw.out" 2>&1 &
 echo $! >"$S/rgw.pid"
 for _ in $(seq 1 600); do
 	curl -s -o /dev/null "http://127.0.0.1:$RGW/" && break
 	sleep 0.2
 done
-curl -s -o /dev/null "http://127.0.0.1:$RGW/" || { echo "radosgw did not" \
-    "come up; see $S/log/rgw.out" >&2; stop "$S"; exit 1; }
+curl -s -o /dev/null "http://127.0.0.1:$RGW/" || {
+	echo "radosgw did not come up; the end of its log:" >&2
+	tail -n 5 "$S/log/rgw.out" >&2
+	stop "$S"
+	exit 1
+}
 timeout 120 radosgw-admin -c "$C" user create --uid=test \
     --display-name="Test User" --access-key="$AK" --secret-key="$SK" \
     >"$S/log/user.json" 2>"$S/log/user.err"
