@@ -32,7 +32,8 @@ DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libavfilter-dev libswscale-dev \
        fluidsynth \
        libfreetype-dev libfontconfig-dev fonts-dejavu-core libass-dev \
-       libespeak-ng-dev espeak-ng-data flite1-dev tzdata
+       libespeak-ng-dev espeak-ng-data flite1-dev tzdata \
+       curl ceph-mon ceph-osd radosgw uuid-runtime webhook
 
 override CPPFLAGS += -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	-DAGENCY_VERSION='"$(VERSION)"' -DAGENCY_DATADIR='"$(DATADIR)"'

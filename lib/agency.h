@@ -80,8 +80,12 @@ struct agency {
 #include "core/redact.h"
 #include "core/str.h"
 #include "core/sha256.h"
+#include "core/enc.h"
+#include "core/lock.h"
 #include "store/store.h"
 #include "net/http.h"
+#include "net/cred.h"
+#include "net/oauth.h"
 #include "brain/brain.h"
 #include "media/loudness.h"
 #include "media/audiofile.h"
@@ -92,6 +96,7 @@ struct agency {
 #include "music/music.h"
 #include "queue/queue.h"
 #include "schedule/schedule.h"
+#include "platforms/platform.h"
 
 /*
  * ag_init() - set up the context for a binary: progname from argv[0],

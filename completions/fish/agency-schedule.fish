@@ -165,7 +165,7 @@ complete -c agency-schedule -n '__fish_agency_schedule_at \'\'' -l 'version' -d 
 # agency-schedule add
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -F
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -l 'at' -x -d 'when: "2026-12-01 09:00" in the zone, an RFC 3339 time, +2h'
-complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'c' -l 'caption' -x -d 'the caption for one account (repeatable)'
+complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'c' -l 'caption' -x -a '(agency-upload accounts ls --json 2>/dev/null | string replace -rf \'.*"name":"([^"]*)".*\' \'$1\')' -d 'the caption for one account (repeatable)'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'e' -l 'every' -x -d 'repeat: \'mon-fri 09:00\', \'day at 18:00\', \'2 weeks on mon\''
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'h' -l 'help' -d 'show this help and exit'
@@ -175,7 +175,7 @@ complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -l 'progress'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'q' -l 'quiet' -d 'print errors only'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'r' -l 'rrule' -x -d 'repeat by an RFC 5545 rule: \'FREQ=WEEKLY;BYDAY=MO;BYHOUR=9\''
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 's' -l 'slot' -d 'the next free posting slot of each account'
-complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 't' -l 'to' -x -d 'platform:name accounts, comma-separated or repeated'
+complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 't' -l 'to' -x -a '(agency-upload accounts ls --json 2>/dev/null | string replace -rf \'.*"name":"([^"]*)".*\' \'$1\')' -d 'platform:name accounts, comma-separated or repeated'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'z' -l 'tz' -x -d 'the time zone of --at (default schedule.tz, else TZ)'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -s 'v' -l 'verbose' -d 'say more (repeat for debug and trace)'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'add\'' -l 'version' -d 'show the version and exit'
@@ -193,7 +193,7 @@ complete -c agency-schedule -n '__fish_agency_schedule_at \'check\'' -l 'version
 
 # agency-schedule export
 complete -c agency-schedule -n '__fish_agency_schedule_at \'export\'' -F
-complete -c agency-schedule -n '__fish_agency_schedule_at \'export\'' -s 'a' -l 'account' -x -d 'only the posts of this account'
+complete -c agency-schedule -n '__fish_agency_schedule_at \'export\'' -s 'a' -l 'account' -x -a '(agency-upload accounts ls --json 2>/dev/null | string replace -rf \'.*"name":"([^"]*)".*\' \'$1\')' -d 'only the posts of this account'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'export\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'export\'' -s 'f' -l 'from' -x -d 'single posts from this time on (series go out whole)'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'export\'' -s 'h' -l 'help' -d 'show this help and exit'
@@ -228,7 +228,7 @@ complete -c agency-schedule -n '__fish_agency_schedule_at \'live\'' -l 'version'
 
 # agency-schedule ls
 complete -c agency-schedule -n '__fish_agency_schedule_at \'ls\'' -F
-complete -c agency-schedule -n '__fish_agency_schedule_at \'ls\'' -s 'a' -l 'account' -x -d 'only the posts of this account'
+complete -c agency-schedule -n '__fish_agency_schedule_at \'ls\'' -s 'a' -l 'account' -x -a '(agency-upload accounts ls --json 2>/dev/null | string replace -rf \'.*"name":"([^"]*)".*\' \'$1\')' -d 'only the posts of this account'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'ls\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'ls\'' -s 'x' -l 'expand' -d 'also the planned occurrences of recurring posts'
 complete -c agency-schedule -n '__fish_agency_schedule_at \'ls\'' -s 'f' -l 'from' -x -d 'posts from this time on (a date, a time, -7d)'

@@ -5,7 +5,7 @@
 function __fish_agency_cmds
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'compose' 'config' 'produce' 'queue' 'schedule' 'script'
+            printf '%s\n' 'compose' 'config' 'produce' 'queue' 'schedule' 'script' 'upload'
         case 'config'
             printf '%s\n' 'get' 'list' 'path' 'set'
     end
@@ -15,7 +15,7 @@ end
 function __fish_agency_tools
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'compose' 'produce' 'queue' 'schedule' 'script'
+            printf '%s\n' 'compose' 'produce' 'queue' 'schedule' 'script' 'upload'
     end
 end
 
@@ -136,6 +136,7 @@ complete -c agency -n '__fish_agency_cmd \'\'' -a 'produce' -d 'plan and render 
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'queue' -d 'durable job queue and its runner'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'schedule' -d 'content calendar with an exactly-once tick'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'script' -d 'write a short-video script with an LLM'
+complete -c agency -n '__fish_agency_cmd \'\'' -a 'upload' -d 'publish to platforms, resumable, never twice'
 complete -c agency -n '__fish_agency_at \'\'' -l 'config' -r -F -d 'read the configuration from file'
 complete -c agency -n '__fish_agency_at \'\'' -s 'h' -l 'help' -d 'show this help and exit'
 complete -c agency -n '__fish_agency_at \'\'' -l 'json' -d 'print JSON even on a terminal'

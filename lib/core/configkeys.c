@@ -46,6 +46,13 @@ const struct config_key config_keys[] = {
 	    "fluidr3mono, default", NULL },
 	{ "music.true_peak", CFG_NUMBER, "-1.5", NULL,
 	    "true-peak ceiling of a bed, dBTP", NULL },
+	{ "platforms", CFG_SECTION, NULL, NULL,
+	    "defaults for the accounts of each platform (agency-upload)",
+	    NULL },
+	{ "platforms.*", CFG_SECTION, NULL, NULL, "one platform", NULL },
+	{ "platforms.*.*", CFG_STRING, NULL, NULL,
+	    "a setting for every account of the platform that does not set "
+	    "it itself (see agency-upload(1))", NULL },
 	{ "plugins", CFG_SECTION, NULL, NULL, "plugins", NULL },
 	{ "plugins.path", CFG_STRING, NULL, "AGENCY_PLUGIN_PATH",
 	    "extra folders searched for agency-NAME plugins, ':'-separated",
@@ -212,5 +219,19 @@ const struct config_key config_keys[] = {
 	{ "store.synchronous", CFG_STRING, "normal", NULL,
 	    "normal (survives a crash of the program) or full (survives "
 	    "power loss, slower)", "normal,full" },
+	{ "upload", CFG_SECTION, NULL, NULL, "agency-upload", NULL },
+	{ "upload.chunk_size", CFG_INT, "67108864", NULL,
+	    "bytes per request of a chunked upload (rounded to what the "
+	    "platform wants)", NULL },
+	{ "upload.lock_wait", CFG_NUMBER, "5", NULL,
+	    "seconds to wait for another agency-upload publishing the same "
+	    "post before exit 75", NULL },
+	{ "upload.poll_interval", CFG_NUMBER, "5", NULL,
+	    "seconds between looks at media the platform is processing",
+	    NULL },
+	{ "upload.poll_timeout", CFG_NUMBER, "600", NULL,
+	    "seconds to wait for processing before exit 75", NULL },
+	{ "upload.publish_retries", CFG_INT, "2", NULL,
+	    "publish attempts after one whose outcome is unknown", NULL },
 	{ NULL, 0, NULL, NULL, NULL, NULL }
 };

@@ -398,3 +398,18 @@ jget_object(struct agency *ag, struct jpath *jp, const cJSON *obj,
 	*out = it;
 	return AG_OK;
 }
+
+const char *
+ag_jstr(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+	    key));
+}
+
+double
+ag_jnum(const cJSON *obj, const char *key, double def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}

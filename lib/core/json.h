@@ -94,4 +94,9 @@ int jget_array(struct agency *ag, struct jpath *jp, const cJSON *obj,
 int jget_object(struct agency *ag, struct jpath *jp, const cJSON *obj,
     const char *key, int required, const cJSON **out);
 
+/* Unchecked reads, for documents we made: a string member (NULL when
+ * absent or not a string) and a number member (def likewise). */
+const char *ag_jstr(const cJSON *obj, const char *key);
+double ag_jnum(const cJSON *obj, const char *key, double def);
+
 #endif

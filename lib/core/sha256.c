@@ -144,31 +144,96 @@ ag_sha256_hex(struct ag_sha256 *c, char *hex)
 }
 
 int
-ag_sha256_file(struct agency *ag, const char *path, char *hex)
+ag_sha256_file_region(struct agency *ag, const char *path, int64_t offset,
+    int64_t len, struct ag_sha256 *c)
 {
-	struct ag_sha256 c;
 	char chunk[65536];
+	size_t want;
 	ssize_t n;
 	int fd, rc = AG_OK;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return ag_fail(ag, errno == EACCES ? AG_NOPERM : AG_NOINPUT,
 		    "cannot read '%s':", path);
-	ag_sha256_init(&c);
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+	if (offset > 0 && lseek(fd, (off_t)offset, SEEK_SET) == -1) {
+		close(fd);
+		return ag_fail(ag, AG_IOERR, "cannot read '%s':", path);
+	}
+	while (len != 0) {
+		want = sizeof(chunk);
+		if (len > 0 && (int64_t)want > len)
+			want = (size_t)len;
+		n = read(fd, chunk, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
 			rc = ag_fail(ag, AG_IOERR, "cannot read '%s':", path);
 			break;
 		}
-		if (n == 0)
+		if (n == 0) {
+			if (len > 0)
+				rc = ag_fail(ag, AG_IOERR, "'%s' ended before "
+				    "the bytes to hash", path);
 			break;
-		ag_sha256_update(&c, chunk, (size_t)n);
+		}
+		ag_sha256_update(c, chunk, (size_t)n);
+		if (len > 0)
+			len -= n;
 	}
 	close(fd);
-	if (rc == AG_OK)
+	return rc;
+}
+
+int
+ag_sha256_file(struct agency *ag, const char *path, char *hex)
+{
+	struct ag_sha256 c;
+	int rc;
+
+	ag_sha256_init(&c);
+	if ((rc = ag_sha256_file_region(ag, path, 0, -1, &c)) == AG_OK)
 		ag_sha256_hex(&c, hex);
 	return rc;
+}
+
+void
+ag_hmac_init(struct ag_hmac *h, const void *key, size_t keylen)
+{
+	unsigned char k[64], ipad[64];
+	struct ag_sha256 c;
+	size_t i;
+
+	memset(k, 0, sizeof(k));
+	if (keylen > sizeof(k)) {
+		ag_sha256_init(&c);
+		ag_sha256_update(&c, key, keylen);
+		ag_sha256_final(&c, k);
+	} else if (keylen > 0) {
+		memcpy(k, key, keylen);
+	}
+	for (i = 0; i < sizeof(k); i++) {
+		ipad[i] = k[i] ^ 0x36;
+		h->okey[i] = k[i] ^ 0x5c;
+	}
+	ag_sha256_init(&h->inner);
+	ag_sha256_update(&h->inner, ipad, sizeof(ipad));
+}
+
+void
+ag_hmac_update(struct ag_hmac *h, const void *data, size_t len)
+{
+	ag_sha256_update(&h->inner, data, len);
+}
+
+void
+ag_hmac_final(struct ag_hmac *h, unsigned char mac[32])
+{
+	unsigned char d[32];
+	struct ag_sha256 outer;
+
+	ag_sha256_final(&h->inner, d);
+	ag_sha256_init(&outer);
+	ag_sha256_update(&outer, h->okey, sizeof(h->okey));
+	ag_sha256_update(&outer, d, sizeof(d));
+	ag_sha256_final(&outer, mac);
 }

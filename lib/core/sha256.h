@@ -38,5 +38,22 @@ void ag_sha256_final(struct ag_sha256 *c, unsigned char digest[32]);
 void ag_sha256_hex(struct ag_sha256 *c, char *hex);
 /* The hex digest of a whole file. */
 int ag_sha256_file(struct agency *ag, const char *path, char *hex);
+/* The same for len bytes from offset (len -1: to the end), feeding c. */
+int ag_sha256_file_region(struct agency *ag, const char *path,
+    int64_t offset, int64_t len, struct ag_sha256 *c);
+
+/*
+ * HMAC-SHA256 (RFC 2104), incremental like the hash: init with the key,
+ * update with the message as often as needed, final gives 32 bytes.
+ * Webhook signatures ("X-Signature-256: sha256=<hex>") use it.
+ */
+struct ag_hmac {
+	struct ag_sha256 inner;
+	unsigned char okey[64];		/* key ^ opad */
+};
+
+void ag_hmac_init(struct ag_hmac *h, const void *key, size_t keylen);
+void ag_hmac_update(struct ag_hmac *h, const void *data, size_t len);
+void ag_hmac_final(struct ag_hmac *h, unsigned char mac[32]);
 
 #endif

@@ -25,6 +25,14 @@ struct http {
 	unsigned int seed;
 };
 
+/* A part of the body as sent: memory, or an open file's region. */
+struct part {
+	const char *data;
+	FILE *fp;
+	const char *file;
+	int64_t start, length;
+};
+
 /* One attempt's state, shared with the callbacks. */
 struct xfer {
 	const struct http_request *req;
@@ -37,8 +45,12 @@ struct xfer {
 	int64_t last_byte;		/* mono ms of the last byte received */
 	int idle;			/* aborted: nothing for idle_timeout */
 	int64_t sent;			/* bytes uploaded so far */
-	FILE *fp;			/* body_file */
-	int64_t start, length, left;
+	struct part *parts;		/* the body, when it is streamed */
+	size_t nparts;
+	size_t cur;			/* the part being read */
+	int64_t pos;			/* and the position in it */
+	int seek;			/* cur's file must be positioned */
+	int64_t total;			/* the whole body's length */
 };
 
 void
@@ -186,28 +198,52 @@ static size_t
 on_read(char *p, size_t size, size_t n, void *arg)
 {
 	struct xfer *x = arg;
-	size_t want = size * n, got;
+	size_t want = size * n, done = 0, got;
+	struct part *pt;
+	int64_t left;
 
-	if ((int64_t)want > x->left)
-		want = (size_t)x->left;
-	if (want == 0)
-		return 0;
-	got = fread(p, 1, want, x->fp);
-	if (got == 0 && ferror(x->fp))
-		return CURL_READFUNC_ABORT;
-	x->left -= (int64_t)got;
-	return got;
+	while (done < want && x->cur < x->nparts) {
+		pt = &x->parts[x->cur];
+		left = pt->length - x->pos;
+		if (left <= 0) {
+			x->cur++;
+			x->pos = 0;
+			x->seek = 1;
+			continue;
+		}
+		got = want - done;
+		if ((int64_t)got > left)
+			got = (size_t)left;
+		if (pt->fp == NULL) {
+			memcpy(p + done, pt->data + x->pos, got);
+		} else {
+			if (x->seek && fseeko(pt->fp, pt->start + x->pos,
+			    SEEK_SET) != 0)
+				return CURL_READFUNC_ABORT;
+			x->seek = 0;
+			got = fread(p + done, 1, got, pt->fp);
+			if (got == 0)	/* shrunk under us, or an error */
+				return CURL_READFUNC_ABORT;
+		}
+		x->pos += (int64_t)got;
+		done += got;
+	}
+	return done;
 }
 
 static int
 on_seek(void *arg, curl_off_t off, int origin)
 {
 	struct xfer *x = arg;
+	size_t i;
 
-	if (origin != SEEK_SET || off < 0 || off > x->length ||
-	    fseeko(x->fp, x->start + off, SEEK_SET) != 0)
+	if (origin != SEEK_SET || off < 0 || off > x->total)
 		return CURL_SEEKFUNC_CANTSEEK;
-	x->left = x->length - off;
+	for (i = 0; i < x->nparts && off >= x->parts[i].length; i++)
+		off -= x->parts[i].length;
+	x->cur = i;
+	x->pos = off;
+	x->seek = 1;
 	return CURL_SEEKFUNC_OK;
 }
 
@@ -224,34 +260,118 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	if (ulnow != x->sent) {		/* uploading counts as activity */
 		x->sent = ulnow;
 		x->last_byte = ag_mono_ms();
+		if (x->req->on_progress != NULL && (x->cb_rc =
+		    x->req->on_progress(x->req->progress_arg, x->sent,
+		    x->total)) != 0)
+			return 1;
 	}
-	if ((double)(ag_mono_ms() - x->last_byte) >
-	    x->req->idle_timeout * 1000) {
+	if (x->req->idle_timeout > 0 && (double)(ag_mono_ms() -
+	    x->last_byte) > x->req->idle_timeout * 1000) {
 		x->idle = 1;
 		return 1;
 	}
 	return 0;
 }
 
+/* The parts of a streamed body: the file region, or req->parts. */
+static size_t
+body_parts(const struct http_request *req, struct http_part *one,
+    const struct http_part **out)
+{
+	if (req->parts != NULL) {
+		*out = req->parts;
+		return req->nparts;
+	}
+	memset(one, 0, sizeof(*one));
+	one->file = req->body_file;
+	one->offset = req->body_offset;
+	one->length = req->body_length;
+	*out = one;
+	return 1;
+}
+
+/* A file part's length, checked against the file; -1 on error. */
+static int64_t
+region(struct agency *ag, const struct http_part *hp, int fd)
+{
+	struct stat sb;
+	int64_t len;
+
+	if (fstat(fd, &sb) == -1) {
+		ag_fail(ag, AG_NOINPUT, "cannot read '%s':", hp->file);
+		return -1;
+	}
+	len = hp->length >= 0 ? hp->length : (int64_t)sb.st_size - hp->offset;
+	if (hp->offset < 0 || len < 0 || hp->offset + len >
+	    (int64_t)sb.st_size) {
+		ag_fail(ag, AG_NOINPUT, "'%s': bytes %lld-%lld are outside the "
+		    "file (%lld bytes)", hp->file, (long long)hp->offset,
+		    (long long)(hp->offset + len), (long long)sb.st_size);
+		return -1;
+	}
+	return len;
+}
+
+static void
+close_body(struct xfer *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nparts; i++)
+		if (x->parts[i].fp != NULL)
+			fclose(x->parts[i].fp);
+	free(x->parts);
+	x->parts = NULL;
+	x->nparts = 0;
+}
+
 static int
 open_body(struct agency *ag, const struct http_request *req, struct xfer *x)
 {
-	struct stat sb;
+	const struct http_part *hp;
+	struct http_part one;
+	struct part *pt;
+	size_t i, n = body_parts(req, &one, &hp);
 
-	if ((x->fp = fopen(req->body_file, "rb")) == NULL ||
-	    fstat(fileno(x->fp), &sb) == -1)
-		return ag_fail(ag, AG_NOINPUT, "cannot read '%s':",
-		    req->body_file);
-	x->start = req->body_offset;
-	x->length = req->body_length >= 0 ? req->body_length :
-	    (int64_t)sb.st_size - req->body_offset;
-	if (x->start < 0 || x->length < 0 ||
-	    x->start + x->length > (int64_t)sb.st_size)
-		return ag_fail(ag, AG_NOINPUT, "'%s': bytes %lld-%lld are "
-		    "outside the file (%lld bytes)", req->body_file,
-		    (long long)x->start, (long long)(x->start + x->length),
-		    (long long)sb.st_size);
+	x->parts = xcalloc(n ? n : 1, sizeof(*x->parts));
+	x->nparts = n;
+	x->total = 0;
+	for (i = 0; i < n; i++) {
+		pt = &x->parts[i];
+		if (hp[i].file == NULL) {
+			pt->data = hp[i].data;
+			pt->length = (int64_t)hp[i].len;
+		} else {
+			pt->file = hp[i].file;
+			pt->start = hp[i].offset;
+			if ((pt->fp = fopen(hp[i].file, "rb")) == NULL)
+				return ag_fail(ag, errno == EACCES ? AG_NOPERM :
+				    AG_NOINPUT, "cannot read '%s':",
+				    hp[i].file);
+			if ((pt->length = region(ag, &hp[i],
+			    fileno(pt->fp))) < 0)
+				return AG_NOINPUT;
+		}
+		x->total += pt->length;
+	}
+	x->cur = 0;
+	x->pos = 0;
+	x->seek = 1;
 	return AG_OK;
+}
+
+int64_t
+http_body_length(struct agency *ag, const struct http_request *req)
+{
+	struct xfer x;
+	int64_t len;
+
+	if (req->body_file == NULL && req->parts == NULL)
+		return req->body != NULL ? (int64_t)req->body_len : 0;
+	memset(&x, 0, sizeof(x));
+	len = open_body(ag, req, &x) == AG_OK ? x.total : -1;
+	close_body(&x);
+	return len;
 }
 
 static const char *
@@ -259,7 +379,8 @@ method_of(const struct http_request *req)
 {
 	if (req->method != NULL)
 		return req->method;
-	return req->body != NULL || req->body_file != NULL ? "POST" : "GET";
+	return req->body != NULL || req->body_file != NULL ||
+	    req->parts != NULL ? "POST" : "GET";
 }
 
 static struct curl_slist *
@@ -282,7 +403,7 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 	lc->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(connect * 1000));
 	lc->easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
-	if (req->idle_timeout > 0) {
+	if (req->idle_timeout > 0 || req->on_progress != NULL) {
 		lc->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 		lc->easy_setopt(c, CURLOPT_XFERINFODATA, x);
 		lc->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -301,8 +422,21 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 	lc->easy_setopt(c, CURLOPT_WRITEDATA, x);
 	for (hp = req->headers; hp != NULL && *hp != NULL; hp++)
 		hl = lc->slist_append(hl, *hp);
-	hl = lc->slist_append(hl, "Expect:");	/* no 100-continue wait */
-	if (req->body_file != NULL) {
+	/*
+	 * No 100-continue wait.  Not for SigV4: libcurl 7.88 signs the
+	 * empty "Expect:" it then does not send (SignatureDoesNotMatch);
+	 * S3 stores answer 100-continue at once anyway.
+	 */
+	if (req->aws_sigv4 == NULL)
+		hl = lc->slist_append(hl, "Expect:");
+	if (req->aws_sigv4 != NULL) {
+		lc->easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 0L);
+		lc->easy_setopt(c, CURLOPT_AWS_SIGV4, req->aws_sigv4);
+		lc->easy_setopt(c, CURLOPT_USERPWD, req->userpwd);
+	}
+	if (x->parts != NULL) {
+		/* Bigger reads than the 64 KiB default: fewer calls. */
+		lc->easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
 		lc->easy_setopt(c, CURLOPT_READFUNCTION, on_read);
 		lc->easy_setopt(c, CURLOPT_READDATA, x);
 		lc->easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
@@ -310,11 +444,11 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 		if (strcmp(m, "POST") == 0) {
 			lc->easy_setopt(c, CURLOPT_POST, 1L);
 			lc->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-			    (curl_off_t)x->length);
+			    (curl_off_t)x->total);
 		} else {
 			lc->easy_setopt(c, CURLOPT_UPLOAD, 1L);
 			lc->easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
-			    (curl_off_t)x->length);
+			    (curl_off_t)x->total);
 		}
 	} else if (req->body != NULL) {
 		lc->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -327,7 +461,7 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 	if (strcmp(m, "HEAD") == 0)
 		lc->easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (strcmp(m, "GET") != 0 && strcmp(m, "POST") != 0 &&
-	    !(req->body_file != NULL && strcmp(m, "PUT") == 0))
+	    !(x->parts != NULL && strcmp(m, "PUT") == 0))
 		lc->easy_setopt(c, CURLOPT_CUSTOMREQUEST, m);
 	lc->easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	return hl;
@@ -371,6 +505,12 @@ retry_after(const struct http_response *resp)
 		return ms / 1000;
 	if (http_header(resp, "retry-after", v, sizeof(v)) != NULL)
 		return http_parse_retry_after(v, ag_now_ms() / 1000);
+	if (resp->status != 429 && resp->status != 503)
+		return -1;
+	if (http_header(resp, "x-rate-limit-reset", v, sizeof(v)) != NULL ||
+	    http_header(resp, "x-ratelimit-reset", v, sizeof(v)) != NULL ||
+	    http_header(resp, "ratelimit-reset", v, sizeof(v)) != NULL)
+		return http_parse_reset(v, ag_now_ms() / 1000);
 	return -1;
 }
 
@@ -394,11 +534,9 @@ attempt(struct agency *ag, struct http *h, const struct http_request *req,
 	buf_init(&resp->headers, 1 << 20);
 	buf_addstr(&resp->body, "");
 	resp->status = 0;
-	if (req->body_file != NULL) {
+	if (req->body_file != NULL || req->parts != NULL) {
 		if ((rc = open_body(ag, req, &x)) != AG_OK)
 			goto out;
-		fseeko(x.fp, x.start, SEEK_SET);
-		x.left = x.length;
 	}
 	x.last_byte = ag_mono_ms();
 	hl = setup(h, req, &x, idempotent);
@@ -421,8 +559,7 @@ attempt(struct agency *ag, struct http *h, const struct http_request *req,
 		    "bytes (http.max_response)", method_of(req), req->url, max);
 	*streamed = x.delivered > 0;
 out:
-	if (x.fp != NULL)
-		fclose(x.fp);
+	close_body(&x);
 	buf_release(&x.carry);
 	return rc;
 }
@@ -511,13 +648,33 @@ http_describe(const struct http_request *req, struct buf *out)
 	buf_addf(&raw, "%s %s\n", method_of(req), req->url);
 	for (hp = req->headers; hp != NULL && *hp != NULL; hp++)
 		buf_addf(&raw, "%s\n", *hp);
+	if (req->aws_sigv4 != NULL)
+		buf_addf(&raw, "(signed with SigV4 for %s as it is sent: "
+		    "Authorization, X-Amz-Date)\n", req->aws_sigv4);
 	if (req->body != NULL) {
 		buf_addch(&raw, '\n');
 		buf_add(&raw, req->body, req->body_len);
 		buf_addch(&raw, '\n');
-	} else if (req->body_file != NULL) {
-		buf_addf(&raw, "\n<%s, from byte %lld>\n", req->body_file,
-		    (long long)req->body_offset);
+	} else if (req->body_file != NULL || req->parts != NULL) {
+		const struct http_part *hp;
+		struct http_part one;
+		size_t i, n = body_parts(req, &one, &hp);
+
+		buf_addch(&raw, '\n');
+		for (i = 0; i < n; i++) {
+			if (hp[i].file == NULL)
+				buf_add(&raw, hp[i].data, hp[i].len);
+			else if (hp[i].length >= 0)
+				buf_addf(&raw, "<%s: %lld bytes from byte "
+				    "%lld>", hp[i].file,
+				    (long long)hp[i].length,
+				    (long long)hp[i].offset);
+			else
+				buf_addf(&raw, "<%s: from byte %lld to the "
+				    "end>", hp[i].file,
+				    (long long)hp[i].offset);
+		}
+		buf_addch(&raw, '\n');
 	}
 	ag_redact_buf(out, raw.data, raw.len);
 	buf_release(&raw);

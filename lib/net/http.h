@@ -11,6 +11,20 @@
  * counts as transient and when a request that was already sent may be
  * sent again.
  *
+ * A body may also be a sequence of parts, each in memory or a region of
+ * a file (a multipart form whose file part streams from disk): the
+ * parts are sent one after another as one body of known length.
+ *
+ * S3: with aws_sigv4 ("aws:amz:REGION:s3") and userpwd ("KEY:SECRET")
+ * libcurl signs the request (SigV4); the caller adds the
+ * x-amz-content-sha256 header itself (libcurl 7.88 does not).
+ *
+ * Rate limits: besides Retry-After, a 429 or 503 is read for the
+ * reset headers platforms use (x-rate-limit-reset and
+ * x-ratelimit-reset: epoch seconds or an RFC 3339 time; ratelimit-reset:
+ * seconds, or epoch seconds when larger than a day), and the wait they
+ * ask for goes in retry_after the same way.
+ *
  * Streams: with on_line set, the body is handed over line by line
  * (without the line ending, CR LF or LF) instead of being kept, for SSE
  * and NDJSON.  Once a line has been delivered the request is never
@@ -38,6 +52,15 @@
 struct agency;
 struct http;
 
+/* One piece of a body: n bytes at data, or a region of a file. */
+struct http_part {
+	const char *data;
+	size_t len;
+	const char *file;		/* when set, data is not used */
+	int64_t offset;
+	int64_t length;			/* -1: to the end of the file */
+};
+
 struct http_request {
 	const char *method;		/* NULL: GET, or POST with a body */
 	const char *url;
@@ -47,6 +70,10 @@ struct http_request {
 	const char *body_file;		/* ... or a region of a file */
 	int64_t body_offset;
 	int64_t body_length;		/* -1: to the end of the file */
+	const struct http_part *parts;	/* ... or parts, one after another */
+	size_t nparts;
+	const char *aws_sigv4;		/* CURLOPT_AWS_SIGV4 provider string */
+	const char *userpwd;		/* "user:password" (a secret) */
 	int idempotent;			/* safe to send again; default for
 					 * GET, HEAD, PUT, DELETE */
 	int retries;			/* -1: http.retries */
@@ -56,6 +83,10 @@ struct http_request {
 	size_t max_response;		/* 0: http.max_response */
 	int (*on_line)(void *arg, const char *line, size_t len);
 	void *line_arg;
+	/* Called as the body goes out: bytes sent of this attempt, and the
+	 * body's length.  Return non-zero to abort the request. */
+	int (*on_progress)(void *arg, int64_t sent, int64_t total);
+	void *progress_arg;
 };
 
 /* Why a request ended without a complete response (http_response.fail). */
@@ -93,13 +124,20 @@ const char *http_header(const struct http_response *resp, const char *name,
     char *buf, size_t len);
 
 /* The request as text (method, URL, headers, body), secrets redacted,
- * for --dry-run; appended to out. */
+ * for --dry-run; appended to out.  A file region is shown as its name,
+ * offset and length, never its bytes. */
 void http_describe(const struct http_request *req, struct buf *out);
 
 /* retry.c: the policy, exposed for tests and for callers that retry
  * at a higher level (the LLM chain, uploads). */
 /* Parse a Retry-After value: seconds or an HTTP date; -1 if neither. */
 double http_parse_retry_after(const char *v, int64_t now_s);
+/* Parse a rate-limit reset value (see above) into seconds from now; -1
+ * if it is not one. */
+double http_parse_reset(const char *v, int64_t now_s);
+/* The length of a request's body: memory, file region or parts (files
+ * are stat'ed); -1 with ag->err set when a file cannot be read. */
+int64_t http_body_length(struct agency *ag, const struct http_request *req);
 /* Full jitter: a random delay in [0, min(cap, base * 2^attempt)]. */
 double http_backoff(double base, double cap, int attempt, unsigned int *seed);
 /* Should a failed attempt be tried again?  curl_code 0 means an HTTP

@@ -63,6 +63,23 @@ http_parse_retry_after(const char *v, int64_t now_s)
 }
 
 double
+http_parse_reset(const char *v, int64_t now_s)
+{
+	double secs;
+	time_t t;
+
+	if (v == NULL)
+		return -1;
+	v += strspn(v, " ");
+	/* A number larger than a day is an instant, in epoch seconds. */
+	if (ag_parse_double(v, &secs) == 0 && secs > 86400)
+		return secs <= (double)now_s ? 0 : secs - (double)now_s;
+	if (ag_time_parse(v, &t) == 0)
+		return t <= now_s ? 0 : (double)(t - now_s);
+	return http_parse_retry_after(v, now_s);	/* seconds, a date */
+}
+
+double
 http_backoff(double base, double cap, int attempt, unsigned int *seed)
 {
 	double ceiling = base;

@@ -252,6 +252,29 @@ static const char *const steps[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL"
 	") STRICT;",
+
+	/*
+	 * 5 (issue #8, agency-upload): the publish journal gains what a resume
+	 * needs.  platform and file name the target and the bytes;
+	 * fingerprint (size:mtime:inode) notices a file replaced under a
+	 * journal; extra holds a platform's own notes (S3 part ETags, a
+	 * thumbnail done); post is the agency.post printed once published;
+	 * schedule the "ID:REVISION" that asked for it; attempts counts
+	 * publish attempts and publish_started_at when the last began; rev
+	 * makes every write a compare-and-set, so two runs can never both
+	 * move one journal.
+	 */
+	"ALTER TABLE uploads ADD COLUMN platform TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE uploads ADD COLUMN file TEXT;"
+	"ALTER TABLE uploads ADD COLUMN fingerprint TEXT;"
+	"ALTER TABLE uploads ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';"
+	"ALTER TABLE uploads ADD COLUMN post TEXT;"
+	"ALTER TABLE uploads ADD COLUMN schedule TEXT;"
+	"ALTER TABLE uploads ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE uploads ADD COLUMN publish_started_at INTEGER;"
+	"ALTER TABLE uploads ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX uploads_state ON uploads(state, updated_at);"
+	"CREATE INDEX uploads_account ON uploads(account);",
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

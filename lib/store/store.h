@@ -91,6 +91,78 @@ int accounts_list(struct agency *ag, struct store *st, struct cJSON **out);
 int accounts_set_state(struct agency *ag, struct store *st, const char *name,
     const char *state, const char *reason);
 
+/*
+ * uploads: the publish journal, one row per (content, account), so one
+ * production is published at most once on each account.  A journal
+ * moves pending -> uploading (session, sent) -> uploaded (media_id) ->
+ * publishing (idem_key, publish_started_at) -> published (remote_id,
+ * url, post); failed records a definite refusal, with what was learned
+ * kept for the next attempt.  lib/platforms/upload.c drives it and says
+ * why each step is recorded when it is.
+ *
+ * A struct upload_journal is a copy of the row: change its members and
+ * uploads_save() writes them all back, as a compare-and-set on rev.  If
+ * another process moved the row meanwhile the save is refused
+ * (AG_TEMPFAIL) and nothing is written.  Strings are owned by the
+ * struct (free()d by upload_journal_free; replace them with
+ * upload_journal_set()); extra is an object owned by it.
+ */
+struct upload_journal {
+	int64_t id;
+	char *content_id, *account, *platform;
+	char *state;			/* pending ... published, failed */
+	char *session;			/* resumable session URI or id */
+	int64_t sent;			/* bytes the server acknowledged */
+	int64_t bytes;			/* of the file */
+	char *media_id;			/* the uploaded media, once known */
+	char *idem_key;			/* the publish's idempotency key */
+	char *remote_id, *url;		/* the post, once published */
+	char *error;			/* the last error, or NULL */
+	char *file, *fingerprint;	/* what is uploaded */
+	char *post;			/* the agency.post text, once published */
+	char *schedule;			/* "ID:REVISION", or NULL */
+	struct cJSON *extra;		/* the platform's notes (an object) */
+	int64_t attempts;		/* publish attempts */
+	int64_t created_at, updated_at;
+	int64_t publish_started_at, published_at;	/* 0: not yet */
+	int64_t rev;			/* bumped by every save */
+};
+
+void upload_journal_free(struct upload_journal *j);
+/* Replace the string *field with a copy of v (NULL allowed). */
+void upload_journal_set(char **field, const char *v);
+/* The journal as a JSON object (new), for listings. */
+struct cJSON *upload_journal_json(const struct upload_journal *j);
+
+/*
+ * uploads_open() - the journal of (content_id, account), created
+ * "pending" with idem_key when there is none (the unique index decides
+ * a race).  *out is new.
+ */
+int uploads_open(struct agency *ag, struct store *st, const char *content_id,
+    const char *account, const char *platform, const char *idem_key,
+    struct upload_journal **out);
+/* The journal of (content_id, account); AG_NOINPUT when there is none. */
+int uploads_get(struct agency *ag, struct store *st, const char *content_id,
+    const char *account, struct upload_journal **out);
+/* Write j back (see above); j->rev and j->updated_at follow. */
+int uploads_save(struct agency *ag, struct store *st, struct upload_journal *j);
+/* Delete a journal (agency-upload status --forget); AG_NOINPUT if none. */
+int uploads_remove(struct agency *ag, struct store *st, int64_t id);
+
+struct upload_filter {
+	const char *account;		/* NULL: every account */
+	const char *content_id;		/* NULL: all content */
+	const char *const *states;	/* NULL-terminated, or NULL: any */
+	int unfinished;			/* only those not published */
+};
+
+/* Call fn for each journal matching f, oldest first; fn borrows j and
+ * returns a status (not AG_OK stops the walk and is returned). */
+int uploads_list(struct agency *ag, struct store *st,
+    const struct upload_filter *f,
+    int (*fn)(void *arg, const struct upload_journal *j), void *arg);
+
 /* llm_calls: one row per request to a language model. */
 struct llm_call {
 	const char *provider, *model, *prompt_hash;

@@ -919,6 +919,18 @@ test_retry_policy(void)
 	    1445412480 - 30) == 30, "Retry-After: asctime date");
 	ok(http_parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT",
 	    1445412480 + 100) == 0, "Retry-After: a past date is 0");
+	/* Rate-limit reset headers: seconds, epoch seconds, RFC 3339. */
+	ok(http_parse_reset("30", 1445412480) == 30, "reset: 30 seconds");
+	ok(http_parse_reset("1445412510", 1445412480) == 30,
+	    "reset: epoch seconds (X, Bluesky)");
+	ok(http_parse_reset("1445412000", 1445412480) == 0,
+	    "reset: an epoch past is 0");
+	ok(http_parse_reset("2015-10-21T07:28:30.000Z", 1445412480) == 30,
+	    "reset: RFC 3339 (Mastodon)");
+	ok(http_parse_reset("Wed, 21 Oct 2015 07:28:30 GMT", 1445412480) == 30,
+	    "reset: an HTTP date");
+	ok(http_parse_reset("soon", 0) == -1 && http_parse_reset(NULL, 0) == -1,
+	    "reset: nothing usable");
 
 	for (a = 0; a <= 12; a++) {
 		ceiling = 0.5 * (double)(1 << a);

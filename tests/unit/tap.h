@@ -127,6 +127,74 @@ tap_ffmpeg(const char *dir, const char *name, const char *args)
 	return system(cmd);
 }
 
+/*
+ * tap_server() - start tests/servers/SCRIPT with python3 on 127.0.0.1:
+ * "--port-file FILE" and then args (NULL-ended) are passed, and the
+ * port it writes is returned (-1 if it did not start).  The servers are
+ * stopped at exit.  Call tap_tmpdir() first.
+ */
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+static pid_t tap_servers[8];
+static int tap_nservers;
+
+static inline void
+tap_stop_servers(void)
+{
+	while (tap_nservers > 0) {
+		pid_t p = tap_servers[--tap_nservers];
+
+		kill(p, SIGTERM);
+		waitpid(p, NULL, 0);
+	}
+}
+
+static inline int
+tap_server(const char *script, const char *const *args)
+{
+	extern char **environ;
+	const char *root = getenv("AGENCY_ROOT");
+	char path[512], pf[512];
+	const char *argv[32];
+	FILE *fp;
+	pid_t pid;
+	int i, n = 0, port = -1;
+
+	snprintf(path, sizeof(path), "%s/tests/servers/%s", root ? root :
+	    ".", script);
+	snprintf(pf, sizeof(pf), "%s/port.%d", tap_dir, tap_nservers);
+	argv[n++] = "python3";
+	argv[n++] = path;
+	argv[n++] = "--port-file";
+	argv[n++] = pf;
+	for (i = 0; args != NULL && args[i] != NULL && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (tap_nservers >= 8 || posix_spawnp(&pid, "python3", NULL, NULL,
+	    (char *const *)argv, environ) != 0)
+		return -1;
+	if (tap_nservers == 0)
+		atexit(tap_stop_servers);
+	tap_servers[tap_nservers++] = pid;
+	/* The server renames the file into place: whole or absent. */
+	for (i = 0; i < 1500 && port < 0; i++) {
+		if ((fp = fopen(pf, "r")) != NULL) {
+			if (fscanf(fp, "%d", &port) != 1)
+				port = -1;
+			fclose(fp);
+		}
+		if (port < 0 && waitpid(pid, NULL, WNOHANG) == pid) {
+			tap_nservers--;
+			return -1;
+		}
+		if (port < 0)
+			usleep(10000);
+	}
+	return port;
+}
+
 /* A context as a binary would have it, with no arguments. */
 static inline void
 tap_agency(struct agency *ag, const char *name)

@@ -1,0 +1,33 @@
+/*
+ * registry.c - every platform agency-upload knows, by name.  A new
+ * platform adds its extern and one line to the table (sorted), and
+ * nothing else outside its own file.
+ */
+#include <string.h>
+
+#include "agency.h"
+#include "platforms/platform.h"
+
+extern const struct platform_ops platform_dir;
+extern const struct platform_ops platform_s3;
+extern const struct platform_ops platform_webhook;
+extern const struct platform_ops platform_youtube;
+
+const struct platform_ops *const platform_list[] = {
+	&platform_dir,
+	&platform_s3,
+	&platform_webhook,
+	&platform_youtube,
+	NULL
+};
+
+const struct platform_ops *
+platform_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; platform_list[i] != NULL; i++)
+		if (strcmp(platform_list[i]->name, name) == 0)
+			return platform_list[i];
+	return NULL;
+}

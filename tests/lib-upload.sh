@@ -1,0 +1,138 @@
+# tests/lib-upload.sh - what the agency-upload tests (8NNN) share, sourced
+# after lib.sh:
+#
+#	. "$TESTS/lib-upload.sh"
+#	make_video v.mp4 2                 # a 2 s H.264/AAC MP4 (ffmpeg CLI)
+#	make_production c_1 v.mp4 >p.json  # an agency.production for it
+#	fake_platform youtube --rotate     # tests/servers/fake_youtube.py
+#	oauth_account youtube:main         # accounts add + auth through it
+#	agency-upload --to youtube:main p.json
+#	fake_state 'len(d["videos"])'      # the fake's state, d in Python
+#	log_mark; ...; log_has 'any(r["status"] == 503 for r in L)'
+#	                                   # what the fake answered since
+#
+# Videos are made with the ffmpeg CLI (agency-produce is separate work)
+# as platforms want them: faststart, no edit lists, unless asked.
+
+# make_video FILE [SECONDS] [WxH] [FFMPEG-OPTION...]: a test video.  The
+# same arguments give the same file, cached in $T/.videos.
+make_video() {
+	_f=$1
+	_s=${2:-2}
+	_size=${3:-320x240}
+	shift
+	[ $# -gt 0 ] && shift
+	[ $# -gt 0 ] && shift
+	ffmpeg -nostdin -v error -y -f lavfi -i "testsrc=size=$_size:rate=25" \
+	    -f lavfi -i "sine=frequency=440:sample_rate=48000" -t "$_s" \
+	    -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac \
+	    -movflags +faststart -use_editlist 0 -shortest "$@" "$_f"
+}
+
+# make_production ID VIDEO [EXTRA-JSON-MEMBERS]: an agency.production.
+make_production() {
+	"$PY" - "$@" <<'EOF'
+import json, os, sys
+cid, video = sys.argv[1], os.path.abspath(sys.argv[2])
+d = {"kind": "agency.production", "version": 1, "id": cid, "video": video,
+     "duration": 2, "width": 320, "height": 240, "fps": 25,
+     "size": os.path.getsize(video),
+     "captions": {"youtube": {"title": "Test video " + cid,
+                              "description": "A test of agency-upload",
+                              "tags": ["test", "agency"]},
+                  "default": {"title": "Test " + cid,
+                              "description": "default caption"}}}
+if len(sys.argv) > 3:
+    d.update(json.loads(sys.argv[3]))
+print(json.dumps(d))
+EOF
+}
+
+# fake_platform NAME [ARGS...]: start tests/servers/fake_NAME.py; sets
+# FAKE_URL and FAKE_LOG (its request log).
+fake_platform() {
+	_name=$1
+	shift
+	FAKE_LOG=$T/$_name.log
+	: >"$FAKE_LOG"
+	start_server "fake_$_name.py" --log "$FAKE_LOG" "$@"
+	FAKE_URL=$SERVER_URL
+	export FAKE_URL FAKE_LOG
+}
+
+# fake_state EXPR: evaluate a Python expression on the fake's state d.
+fake_state() {
+	curl -s "$FAKE_URL/_fake/state" >"$T/.state" &&
+	    json_get "$T/.state" "$1"
+}
+
+# fake_fault NAME [ARG] [COUNT]: arm a fault on the running fake.
+fake_fault() {
+	_arg=null
+	[ -n "${2:-}" ] && _arg="\"$2\""
+	curl -s -f -o /dev/null -X POST -H 'Content-Type: application/json' \
+	    -d "{\"name\":\"$1\",\"arg\":$_arg,\"count\":${3:-1}}" \
+	    "$FAKE_URL/_fake/fault"
+}
+
+# log_mark: remember where the fake's request log is now; log_has EXPR:
+# a Python expression over L, the requests logged since (dicts: method,
+# path, headers, length, status (a number, or "dropped"), body) is true.
+# So a test shows that the fault it armed fired.
+log_mark() {
+	LOG0=$(wc -l <"$FAKE_LOG")
+}
+log_has() {
+	"$PY" -c 'import json,sys
+L=[json.loads(l) for l in open(sys.argv[1])][int(sys.argv[3]):]
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$FAKE_LOG" "$1" "${LOG0:-0}"
+}
+
+# browser URL-FILE [EXTRA]: play the user's browser: wait for
+# agency-upload auth to print the authorization URL on its stderr
+# (URL-FILE), then open it with curl (EXTRA appended to its query:
+# "&deny=1" refuses), following the redirect back to the loopback
+# listener.
+browser() {
+	_i=0
+	while ! grep -q 'http://127\.0\.0\.1:[0-9]*/oauth/authorize' "$1" \
+	    2>/dev/null && [ $_i -lt 200 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	_url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/oauth/authorize[^ ]*' "$1" |
+	    head -n 1)
+	curl -s -L -o /dev/null "$_url${2:-}"
+}
+
+# oauth_account ACCOUNT [SETTING=VALUE...]: add ACCOUNT pointed at the
+# fake (its API and its OAuth endpoints) and authorize it through the
+# loopback redirect, as a user would.
+oauth_account() {
+	_acct=$1
+	shift
+	_sets=''
+	for _s in "$@"; do
+		_sets="$_sets --set $_s"
+	done
+	agency-upload accounts add "$_acct" --set "api_url=$FAKE_URL" \
+	    --set client_id=agency-test --set client_secret=test-secret \
+	    --set "auth_url=$FAKE_URL/oauth/authorize" \
+	    --set "token_url=$FAKE_URL/oauth/token" $_sets >/dev/null &&
+	auth_with_browser "$_acct"
+}
+
+# auth_with_browser ACCOUNT [EXTRA]: agency-upload auth ACCOUNT with
+# browser() answering; its status is auth's, its stderr $T/auth.err.
+auth_with_browser() {
+	rm -f "$T/auth.err"
+	agency-upload auth "$1" --timeout 20 >/dev/null 2>"$T/auth.err.tmp" &
+	_apid=$!
+	ln -sf "$T/auth.err.tmp" "$T/auth.err"
+	browser "$T/auth.err" "${2:-}"
+	wait $_apid
+	_st=$?
+	rm -f "$T/auth.err"
+	mv "$T/auth.err.tmp" "$T/auth.err"
+	return $_st
+}
