@@ -60,23 +60,24 @@ describe(void *arg, const char *text)
 }
 
 /*
- * XXX(#8): lib/schedule's schedule_post_live() answers this: is the
- * calendar entry ID still due, at REVISION, for this account?  The
- * integrator wires it here (both stages).  Until then an entry counts
- * as live.
+ * The schedule guard: is calendar entry ID still to be published, at
+ * REVISION?  lib/schedule answers (removed, moved, paused, ... is
+ * AG_FALSE with the reason); asked before any byte is sent and again
+ * just before publishing.
  */
 static int
 schedule_live(struct agency *ag, void *arg, const char *schedule,
     const char *account, enum upload_stage stage, char *why, size_t len)
 {
-	(void)ag;
+	long long id = 0, rev = 0;
+
 	(void)arg;
-	(void)schedule;
 	(void)account;
 	(void)stage;
-	(void)why;
-	(void)len;
-	return AG_OK;
+	if (sscanf(schedule, "%lld:%lld", &id, &rev) != 2)
+		return ag_fail(ag, AG_USAGE, "schedule '%s' is not ID:REVISION",
+		    schedule);
+	return schedule_post_live(ag, id, rev, why, len);
 }
 
 static void

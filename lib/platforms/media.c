@@ -77,15 +77,6 @@ platform_check_media(struct upload_ctx *c, const struct media_limits *l)
 		    c->ops->name, l->acodecs);
 	if ((l->max_width > 0 && p->width > l->max_width) ||
 	    (l->max_height > 0 && p->height > l->max_height)) {
-		if (c->transcode && l->rendition != NULL)
-			/*
-			 * XXX(#8): --transcode renders the rendition here
-			 * through lib/media's renderer (the integrator wires
-			 * it), then validates and uploads that file instead.
-			 */
-			return ag_fail(c->ag, AG_DATAERR, "%s: '%s': "
-			    "--transcode cannot make the %s rendition yet",
-			    c->account, c->video, l->rendition);
 		return ag_fail(c->ag, AG_DATAERR, "%s: '%s': %dx%d is larger "
 		    "than the %dx%d %s takes%s%s%s", c->account, c->video,
 		    p->width, p->height, l->max_width ? l->max_width :

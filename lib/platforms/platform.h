@@ -211,6 +211,8 @@ struct upload_ctx {
 	int64_t progress_base;		/* file offset of the body in flight */
 	char *token;			/* the bearer token in use */
 	int refreshed;			/* a 401 refresh was spent */
+	char *rendition;		/* --transcode's file, when made */
+	struct media_probe rprobe;	/* and its probe */
 	int later;			/* AG_TEMPFAIL means "come back
 					 * later", not "maybe": no retry */
 	void (*on_request)(void *arg, const char *text);

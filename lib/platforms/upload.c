@@ -38,6 +38,8 @@
 #include <sys/stat.h>
 
 #include "agency.h"
+#include "media/media.h"
+#include "media/preset.h"
 #include "platforms/platform.h"
 
 /* The production, read once for all targets. */
@@ -421,6 +423,70 @@ ctx_release(struct upload_ctx *c)
 	free(c->remote_id);
 	free(c->url);
 	free(c->token);
+	free(c->rendition);
+}
+
+/* Is the probed video larger than the target's frame? */
+static int
+too_large(const struct media_limits *l, const struct media_probe *p)
+{
+	return l != NULL && ((l->max_width > 0 && p->width > l->max_width) ||
+	    (l->max_height > 0 && p->height > l->max_height));
+}
+
+/*
+ * --transcode: a target whose frame the video does not fit (X) gets a
+ * rendition, made once through lib/media beside the video as
+ * NAME.PLATFORM.mp4 and kept, so a re-run or a resume publishes the
+ * very file the journal started with.
+ */
+static int
+rendition(struct upload_ctx *c, const struct prod *p)
+{
+	const struct media_limits *l = c->ops->limits;
+	const char *dot, *slash;
+	cJSON *doc = NULL;
+	size_t n;
+	int rc;
+
+	if (!c->transcode || !too_large(l, &p->probe) || l->rendition == NULL)
+		return AG_OK;
+	if (media_preset_find(c->ops->name) == NULL)
+		return ag_fail(c->ag, AG_DATAERR, "%s: no preset makes the %s "
+		    "rendition %s needs", c->account, l->rendition,
+		    c->ops->name);
+	dot = strrchr(p->video, '.');
+	slash = strrchr(p->video, '/');
+	n = dot != NULL && (slash == NULL || dot > slash) ?
+	    (size_t)(dot - p->video) : strlen(p->video);
+	c->rendition = xasprintf("%.*s.%s.mp4", (int)n, p->video,
+	    c->ops->name);
+	if (media_probe(c->ag, c->rendition, &c->rprobe) == AG_OK &&
+	    !too_large(l, &c->rprobe)) {
+		ag_info(c->ag, "%s: the %s rendition '%s' is there already",
+		    c->account, l->rendition, c->rendition);
+	} else if (c->dry_run) {
+		ag_clear_error(c->ag);
+		ag_info(c->ag, "%s: would make the %s rendition '%s'",
+		    c->account, l->rendition, c->rendition);
+		return AG_OK;
+	} else {
+		ag_clear_error(c->ag);
+		ag_info(c->ag, "%s: making the %s rendition '%s'", c->account,
+		    l->rendition, c->rendition);
+		if ((rc = media_transcode(c->ag, p->video, c->ops->name,
+		    c->rendition, NULL, &doc)) != AG_OK)
+			return rc;
+		cJSON_Delete(doc);
+		if ((rc = media_probe(c->ag, c->rendition, &c->rprobe)) !=
+		    AG_OK)
+			return rc;
+	}
+	c->video = c->rendition;
+	c->probe = &c->rprobe;
+	c->bytes = c->rprobe.bytes;
+	cJSON_AddStringToObject(c->post, "rendition", c->rendition);
+	return AG_OK;
 }
 
 /*
@@ -471,6 +537,8 @@ drive(struct upload_ctx *c, const struct upload_args *a, struct prod *p,
 		return rc;
 	c->probe = &p->probe;
 	c->bytes = p->probe.bytes;
+	if ((rc = rendition(c, p)) != AG_OK)
+		return rc;
 	if ((rc = c->ops->validate ? c->ops->validate(c) :
 	    platform_check_media(c, c->ops->limits)) != AG_OK)
 		return rc;
