@@ -4,6 +4,7 @@
 #
 #   brief -> agency-script (offline provider) -> agency-produce
 #         (voice, pictures, captions, music, render) -> a finished MP4
+#         -> agency-upload to a folder (the dir target): published
 #
 # The results go to $AGENCY_OUT (default ./out): the script, the edit
 # decision list, the video with its subtitles and thumbnail, and the
@@ -34,4 +35,12 @@ agency-produce --style cinematic --plan-out "$out/sourdough.edl.json" \
     >"$out/sourdough.production.json"
 sed 's/,"captions".*//' "$out/sourdough.production.json"
 ls -l "$out"/sourdough.*
+
+echo "== published (agency-upload to the folder $out/published)"
+agency-upload accounts add dir:main-job --set path="$out/published" \
+    >/dev/null
+agency-upload --to dir:main-job "$out/sourdough.production.json" \
+    >"$out/sourdough.post.json"
+cat "$out/sourdough.post.json"
+find "$out/published" -type f | sort
 echo "done: $out"
