@@ -26,12 +26,15 @@ account() {
 	    reason = excluded.reason"
 }
 
-# fake_upload: the job type "upload".  Like agency-upload it asks the
+# fake_upload: the job type "fakeupload", made the calendar's tool
+# (schedule.tool) since the real agency-upload sits beside the binaries
+# and would be found first under its own name.  Like agency-upload it asks the
 # calendar whether the post may still go out (agency-schedule live), then
 # "publishes" it: prints an agency.post and notes it in $T/published.  An
 # account named in $T/fail makes it fail with a platform's message.
 fake_upload() {
-	plugin upload <<'EOF'
+	agency config set schedule.tool fakeupload >/dev/null
+	plugin fakeupload <<'EOF'
 #!/bin/sh
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -181,6 +181,8 @@ const struct config_key config_keys[] = {
 	{ "schedule.grace", CFG_NUMBER, "900", NULL,
 	    "seconds a post may be late and still go out; later, it is missed",
 	    NULL },
+	{ "schedule.tool", CFG_STRING, "upload", NULL,
+	    "the job type due posts become (agency-TOOL runs them)", NULL },
 	{ "schedule.tz", CFG_STRING, NULL, NULL,
 	    "time zone of times given without --tz (default: TZ, else the "
 	    "system's)", NULL },

@@ -221,7 +221,9 @@ sched_handoff(struct agency *ag, struct store *st, const cJSON *row,
 	input = job_input(ag, row, prod);
 	key = xasprintf("schedule:%lld:%lld:%s", id, rev, account);
 	memset(&j, 0, sizeof(j));
-	j.type = "upload";
+	j.type = config_str(ag, "schedule.tool");
+	if (j.type == NULL || *j.type == '\0')
+		j.type = "upload";
 	j.args = args;
 	j.nargs = 4;
 	j.input = input;

@@ -31,10 +31,10 @@ ok_if '1 missed: an hour late, past the grace' \
 grep_err 'the missed post is said on stderr' \
     "post 3 \\(youtube:main, .*\\) missed: 1h 0m late, more than the grace of 15m; 'agency-schedule retry 3' sends it"
 ok_if 'the next due post is named' '[ "$(json_get out "d[\"next\"]")" != None ]'
-ok_if 'two upload jobs' '[ "$(agency-queue ls -t upload | wc -l)" -eq 2 ]'
+ok_if 'two upload jobs' '[ "$(agency-queue ls -t fakeupload | wc -l)" -eq 2 ]'
 check 'a second tick' 'agency-schedule tick'
 ok_if 'queues nothing more' '[ "$(json_get out "d[\"queued\"]")" = 0 ] &&
-    [ "$(agency-queue ls -t upload | wc -l)" -eq 2 ]'
+    [ "$(agency-queue ls -t fakeupload | wc -l)" -eq 2 ]'
 ok_if 'the job is "upload --to ACCOUNT --schedule ID:REVISION"' \
     '[ "$(job_field 1 "d[\"args\"]")" = "[\"--to\", \"youtube:main\", \"--schedule\", \"1:1\"]" ]'
 

@@ -2,8 +2,9 @@
 # The EXAMPLES of agency-schedule(1) run and print what the page shows.
 # Each literal display with "$ " commands is one scenario, run in a fresh
 # folder with a store of its own and a production, sourdough.json.  The
-# page's "agency-upload accounts add" is a stand-in here that makes the
-# accounts row the real one makes (agency-upload is another issue's).
+# page's "agency-upload accounts add" and "auth" are a stand-in here
+# (first in PATH) that makes the accounts row the real pair leaves: an
+# active account; the real auth needs a browser and the platform.
 . "${0%/*}/../lib.sh"
 
 PAGE=$ROOT/man/agency-schedule.1
@@ -11,6 +12,7 @@ Q=$T/sbin
 mkdir -p "$Q"
 cat >"$Q/agency-upload" <<'EOF'
 #!/bin/sh
+[ "$1" = auth ] && exit 0
 [ "$1 $2" = "accounts add" ] || exit 64
 agency-schedule ls >/dev/null 2>&1
 sqlite3 "$XDG_DATA_HOME/agency/agency.db" "INSERT INTO accounts (name,
@@ -35,7 +37,7 @@ for f in "$T"/*.sh; do
 	{
 		echo "cd '$d' || exit 2"
 		echo "export HOME='$d' XDG_CONFIG_HOME='$d/config'"
-		echo "export XDG_DATA_HOME='$d/data' PATH='$ROOT/bin:$Q:/usr/bin:/bin'"
+		echo "export XDG_DATA_HOME='$d/data' PATH='$Q:$ROOT/bin:/usr/bin:/bin'"
 		echo "unset AGENCY_CONFIG AGENCY_DB"
 		# the later displays build on the accounts of the first
 		echo "agency-upload accounts add youtube:main"
