@@ -5,7 +5,7 @@
 function __fish_agency_produce_cmds
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'plan' 'presets' 'render' 'styles' 'transcode' 'voices'
+            printf '%s\n' 'plan' 'presets' 'probe' 'render' 'styles' 'transcode' 'voices'
     end
 end
 
@@ -23,6 +23,8 @@ function __fish_agency_produce_args
         case 'plan'
             printf '%s\n' '--captions' '--config' '--engine' '--focus' '--language' '--media' '--music' '--music-mood' '--narration' '--output' '--preset' '--progress' '--rate' '--soundfont' '--style' '--voice' '-o'
         case 'presets'
+            printf '%s\n' '--config' '--progress'
+        case 'probe'
             printf '%s\n' '--config' '--progress'
         case 'render'
             printf '%s\n' '--ass-file' '--config' '--contact-sheet' '--output' '--progress' '--quality' '--thumbnail-file' '-o'
@@ -118,6 +120,7 @@ complete -c agency-produce -n '__fish_agency_produce_tool' -a '(__fish_agency_pr
 # agency-produce
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'plan' -d 'plan a script into an edit decision list'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'presets' -d 'list the output presets'
+complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'probe' -d 'say what media files hold'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'render' -d 'render an edit decision list into a video'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'styles' -d 'list the styles'
 complete -c agency-produce -n '__fish_agency_produce_cmd \'\'' -a 'transcode' -d 'make another rendition of a video'
@@ -188,6 +191,16 @@ complete -c agency-produce -n '__fish_agency_produce_at \'presets\'' -l 'progres
 complete -c agency-produce -n '__fish_agency_produce_at \'presets\'' -s 'q' -l 'quiet' -d 'print errors only'
 complete -c agency-produce -n '__fish_agency_produce_at \'presets\'' -s 'v' -l 'verbose' -d 'say more (repeat for debug and trace)'
 complete -c agency-produce -n '__fish_agency_produce_at \'presets\'' -l 'version' -d 'show the version and exit'
+
+# agency-produce probe
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -F
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -l 'config' -r -F -d 'read the configuration from file'
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -s 'h' -l 'help' -d 'show this help and exit'
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -l 'json' -d 'print JSON even on a terminal'
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -l 'progress' -x -a 'auto json none' -d 'progress on stderr: a bar on a terminal, NDJSON, or none'
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -s 'q' -l 'quiet' -d 'print errors only'
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -s 'v' -l 'verbose' -d 'say more (repeat for debug and trace)'
+complete -c agency-produce -n '__fish_agency_produce_at \'probe\'' -l 'version' -d 'show the version and exit'
 
 # agency-produce render
 complete -c agency-produce -n '__fish_agency_produce_at \'render\'' -F

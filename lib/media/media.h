@@ -81,4 +81,17 @@ int media_render(struct agency *ag, const struct edl *e,
 int media_transcode(struct agency *ag, const char *in, const char *preset,
     const char *out, const char *quality, struct cJSON **production);
 
+/*
+ * The same two through agency-produce as a child process (bytool.c),
+ * for tools that should not link the FFmpeg libraries: the probe is
+ * media_probe()'s, the rendition media_transcode()'s.  Errors are the
+ * child's own line and exit status; AG_UNAVAILABLE when agency-produce
+ * is not installed.
+ */
+struct media_probe;
+int media_probe_by_tool(struct agency *ag, const char *path,
+    struct media_probe *out);
+int media_transcode_by_tool(struct agency *ag, const char *in,
+    const char *preset, const char *out);
+
 #endif

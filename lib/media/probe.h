@@ -55,8 +55,13 @@ struct media_probe {
 
 int media_probe(struct agency *ag, const char *path, struct media_probe *out);
 
-/* The probe as a JSON object (new; the caller frees it). */
+/*
+ * The probe as a JSON object (new; the caller frees it), and back:
+ * media_probe_parse() fills *out from such an object, 0 or -1 when it
+ * is not one.  probedoc.c, which needs no FFmpeg.
+ */
 struct cJSON *media_probe_json(const struct media_probe *p);
+int media_probe_parse(const struct cJSON *o, struct media_probe *out);
 
 const char *media_probe_kind_name(enum probe_kind k);
 

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "agency.h"
 #include "media/media.h"
@@ -107,7 +108,7 @@ probe(struct agency *ag, struct prod *p)
 	struct stat sb;
 
 	if (p->probed == 0) {
-		p->probe_rc = media_probe(ag, p->video, &p->probe);
+		p->probe_rc = media_probe_by_tool(ag, p->video, &p->probe);
 		if (p->probe_rc == AG_OK && p->size >= 0 &&
 		    stat(p->video, &sb) == 0 && sb.st_size != p->size)
 			p->probe_rc = ag_fail(ag, AG_DATAERR, "'%s' has %lld "
@@ -445,7 +446,6 @@ rendition(struct upload_ctx *c, const struct prod *p)
 {
 	const struct media_limits *l = c->ops->limits;
 	const char *dot, *slash;
-	cJSON *doc = NULL;
 	size_t n;
 	int rc;
 
@@ -461,7 +461,8 @@ rendition(struct upload_ctx *c, const struct prod *p)
 	    (size_t)(dot - p->video) : strlen(p->video);
 	c->rendition = xasprintf("%.*s.%s.mp4", (int)n, p->video,
 	    c->ops->name);
-	if (media_probe(c->ag, c->rendition, &c->rprobe) == AG_OK &&
+	if (access(c->rendition, R_OK) == 0 &&
+	    media_probe_by_tool(c->ag, c->rendition, &c->rprobe) == AG_OK &&
 	    !too_large(l, &c->rprobe)) {
 		ag_info(c->ag, "%s: the %s rendition '%s' is there already",
 		    c->account, l->rendition, c->rendition);
@@ -474,12 +475,10 @@ rendition(struct upload_ctx *c, const struct prod *p)
 		ag_clear_error(c->ag);
 		ag_info(c->ag, "%s: making the %s rendition '%s'", c->account,
 		    l->rendition, c->rendition);
-		if ((rc = media_transcode(c->ag, p->video, c->ops->name,
-		    c->rendition, NULL, &doc)) != AG_OK)
-			return rc;
-		cJSON_Delete(doc);
-		if ((rc = media_probe(c->ag, c->rendition, &c->rprobe)) !=
-		    AG_OK)
+		if ((rc = media_transcode_by_tool(c->ag, p->video,
+		    c->ops->name, c->rendition)) != AG_OK ||
+		    (rc = media_probe_by_tool(c->ag, c->rendition,
+		    &c->rprobe)) != AG_OK)
 			return rc;
 	}
 	c->video = c->rendition;

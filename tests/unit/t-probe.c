@@ -89,10 +89,33 @@ main(void)
 	ok(fabs(p.duration - 1.5) < 0.01, "1.5 s (%g)", p.duration);
 
 	j = media_probe_json(&p);
-	is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "kind")), "audio",
-	    "json kind");
+	is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "media")), "audio",
+	    "json media");
 	ok(cJSON_GetObjectItem(j, "video") == NULL, "no video object");
 	cJSON_Delete(j);
+
+	/* The JSON form reads back as the same facts. */
+	{
+		struct media_probe q, back;
+
+		media_probe(&ag, at("fast.mp4"), &q);
+		j = media_probe_json(&q);
+		is_int(media_probe_parse(j, &back), 0, "parse the JSON form");
+		ok(back.kind == q.kind && back.width == q.width &&
+		    back.height == q.height && back.bytes == q.bytes &&
+		    fabs(back.fps - q.fps) < 0.01 &&
+		    fabs(back.duration - q.duration) < 0.001 &&
+		    strcmp(back.vcodec, q.vcodec) == 0 &&
+		    strcmp(back.vprofile, q.vprofile) == 0 &&
+		    strcmp(back.acodec, q.acodec) == 0 &&
+		    back.sample_rate == q.sample_rate &&
+		    back.faststart == q.faststart &&
+		    back.edit_lists == q.edit_lists, "the same facts");
+		cJSON_Delete(j);
+		j = cJSON_Parse("{\"media\":\"smell\"}");
+		is_int(media_probe_parse(j, &back), -1, "an unknown media");
+		cJSON_Delete(j);
+	}
 
 	fd = open(at("junk.mp4"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	ok(fd >= 0 && write(fd, "this is not a video at all\n", 27) == 27,
