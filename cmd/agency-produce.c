@@ -241,18 +241,14 @@ static int
 voices(struct agency *ag, int argc, char **argv)
 {
 	cJSON *list = NULL;
-	const cJSON *it;
 	int rc;
 
 	argc = ag_parse_options(ag, argc, argv, voices_options,
 	    "[--engine espeak|flite]");
 	if (argc != 0)
 		ag_usage_error(ag, "unexpected argument '%s'", argv[0]);
-	if ((rc = voice_list(ag, engine, &list)) != AG_OK)
-		return rc;
-	cJSON_ArrayForEach(it, list)
-		if ((rc = ag_emit(ag, it)) != AG_OK)
-			break;
+	if ((rc = voice_list(ag, engine, &list)) == AG_OK)
+		rc = ag_emit_all(ag, list);
 	cJSON_Delete(list);
 	return rc;
 }
@@ -261,17 +257,13 @@ static int
 styles(struct agency *ag, int argc, char **argv)
 {
 	cJSON *list = NULL;
-	const cJSON *it;
 	int rc;
 
 	argc = ag_parse_options(ag, argc, argv, no_options, "");
 	if (argc != 0)
 		ag_usage_error(ag, "unexpected argument '%s'", argv[0]);
-	if ((rc = style_list(ag, &list)) != AG_OK)
-		return rc;
-	cJSON_ArrayForEach(it, list)
-		if ((rc = ag_emit(ag, it)) != AG_OK)
-			break;
+	if ((rc = style_list(ag, &list)) == AG_OK)
+		rc = ag_emit_all(ag, list);
 	cJSON_Delete(list);
 	return rc;
 }

@@ -452,77 +452,47 @@ static int
 decode(struct agency *ag, const char *path, int rate, int channels,
     struct sink_ctx *sk)
 {
-	AVFormatContext *fc = NULL;
-	AVCodecContext *cc = NULL;
-	const AVCodec *codec;
+	struct av_input in;
 	SwrContext *swr = NULL;
 	AVChannelLayout layout;
-	AVPacket *pkt = NULL;
 	AVFrame *f = NULL;
-	int st, err, rc = AG_OK, r;
+	int rc, r;
 
-	av_quiet(ag);
 	av_channel_layout_default(&layout, channels);
 	sk->channels = channels;
-	if ((err = avformat_open_input(&fc, path, NULL, NULL)) < 0)
-		return ag_fail(ag, AG_NOINPUT, "cannot read '%s': %s", path,
-		    av_errtext(err));
-	if (avformat_find_stream_info(fc, NULL) < 0 ||
-	    (st = av_find_best_stream(fc, AVMEDIA_TYPE_AUDIO, -1, -1, &codec,
-	    0)) < 0) {
-		rc = ag_fail(ag, AG_DATAERR, "'%s': no audio in it", path);
-		goto out;
-	}
-	if ((cc = avcodec_alloc_context3(codec)) == NULL ||
-	    (pkt = av_packet_alloc()) == NULL || (f = av_frame_alloc()) == NULL
-	    || avcodec_parameters_to_context(cc, fc->streams[st]->codecpar) < 0
-	    || (err = avcodec_open2(cc, codec, NULL)) < 0) {
-		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot decode its audio",
-		    path);
+	if ((rc = av_input_open(ag, path, AVMEDIA_TYPE_AUDIO, "audio",
+	    &in)) != AG_OK)
+		return rc;
+	if ((f = av_frame_alloc()) == NULL) {
+		rc = ag_fail(ag, AG_OSERR, "out of memory");
 		goto out;
 	}
 	if (swr_alloc_set_opts2(&swr, &layout, AV_SAMPLE_FMT_FLT, rate,
-	    &cc->ch_layout, cc->sample_fmt, cc->sample_rate, 0, NULL) < 0 ||
-	    swr_init(swr) < 0) {
+	    &in.cc->ch_layout, in.cc->sample_fmt, in.cc->sample_rate, 0,
+	    NULL) < 0 || swr_init(swr) < 0) {
 		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot convert its audio",
 		    path);
 		goto out;
 	}
-	for (;;) {
-		err = av_read_frame(fc, pkt);
-		if (err >= 0 && pkt->stream_index != st) {
-			av_packet_unref(pkt);
-			continue;
-		}
-		avcodec_send_packet(cc, err >= 0 ? pkt : NULL);
-		av_packet_unref(pkt);
-		while (avcodec_receive_frame(cc, f) == 0) {
-			r = convert(ag, swr, f, rate, sk);
-			av_frame_unref(f);
-			if (r == -1) {
-				rc = ag_fail(ag, AG_DATAERR, "'%s': cannot "
-				    "convert its audio", path);
-				goto out;
-			}
-			if (r != AG_OK) {
-				rc = r;
-				goto out;
-			}
-		}
-		if (err < 0)
+	while ((rc = av_input_next(ag, &in, f)) == AG_OK) {
+		r = convert(ag, swr, f, rate, sk);
+		av_frame_unref(f);
+		if (r != AG_OK) {
+			rc = r;
 			break;
+		}
 	}
-	if ((r = convert(ag, swr, NULL, rate, sk)) != AG_OK)
-		rc = r == -1 ? ag_fail(ag, AG_DATAERR, "'%s': cannot convert "
-		    "its audio", path) : r;
+	if (rc == AG_FALSE)
+		rc = convert(ag, swr, NULL, rate, sk);
+	if (rc == -1)
+		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot convert its audio",
+		    path);
 out:
 	free(sk->buf);
 	sk->buf = NULL;
 	swr_free(&swr);
 	av_frame_free(&f);
-	av_packet_free(&pkt);
-	avcodec_free_context(&cc);
-	avformat_close_input(&fc);
+	av_input_close(&in);
 	return rc;
 }
 

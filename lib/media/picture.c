@@ -26,61 +26,28 @@
 int
 picture_load(struct agency *ag, const char *path, AVFrame **out)
 {
-	AVFormatContext *fc = NULL;
-	AVCodecContext *cc = NULL;
-	const AVCodec *codec;
-	AVPacket *pkt = NULL;
-	AVFrame *f = NULL;
-	int st, err, rc = AG_OK;
+	struct av_input in;
+	AVFrame *f;
+	int rc;
 
-	av_quiet(ag);
-	if ((err = avformat_open_input(&fc, path, NULL, NULL)) < 0)
-		return ag_fail(ag, AG_DATAERR, "cannot open '%s': %s", path,
-		    av_errtext(err));
-	if ((err = avformat_find_stream_info(fc, NULL)) < 0 ||
-	    (st = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, &codec,
-	    0)) < 0) {
+	if ((rc = av_input_open(ag, path, AVMEDIA_TYPE_VIDEO, "picture",
+	    &in)) != AG_OK)
+		return rc == AG_NOINPUT ? ag_fail(ag, AG_DATAERR, "%s",
+		    ag->err) : rc;
+	if ((f = av_frame_alloc()) == NULL) {
+		av_input_close(&in);
+		return ag_fail(ag, AG_OSERR, "out of memory");
+	}
+	rc = av_input_next(ag, &in, f);
+	if (rc == AG_FALSE)
 		rc = ag_fail(ag, AG_DATAERR, "'%s': no picture in it", path);
-		goto out;
-	}
-	if ((cc = avcodec_alloc_context3(codec)) == NULL ||
-	    (pkt = av_packet_alloc()) == NULL || (f = av_frame_alloc()) == NULL)
-	{
-		rc = ag_fail(ag, AG_OSERR, "out of memory");
-		goto out;
-	}
-	if ((err = avcodec_parameters_to_context(cc,
-	    fc->streams[st]->codecpar)) < 0 ||
-	    (err = avcodec_open2(cc, codec, NULL)) < 0) {
-		rc = ag_fail(ag, AG_DATAERR, "'%s': cannot decode: %s", path,
-		    av_errtext(err));
-		goto out;
-	}
-	for (;;) {
-		err = av_read_frame(fc, pkt);
-		if (err >= 0 && pkt->stream_index != st) {
-			av_packet_unref(pkt);
-			continue;
-		}
-		/* At the end, an empty packet drains the decoder. */
-		avcodec_send_packet(cc, err >= 0 ? pkt : NULL);
-		av_packet_unref(pkt);
-		if ((err = avcodec_receive_frame(cc, f)) == 0)
-			break;
-		if (err != AVERROR(EAGAIN)) {
-			rc = ag_fail(ag, AG_DATAERR, "'%s': cannot decode: %s",
-			    path, av_errtext(err));
-			goto out;
-		}
+	av_input_close(&in);
+	if (rc != AG_OK) {
+		av_frame_free(&f);
+		return rc;
 	}
 	*out = f;
-	f = NULL;
-out:
-	av_frame_free(&f);
-	av_packet_free(&pkt);
-	avcodec_free_context(&cc);
-	avformat_close_input(&fc);
-	return rc;
+	return AG_OK;
 }
 
 static AVFrame *
