@@ -9,10 +9,11 @@
 # command: one Reel, always.  Media checks, the caption, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 87
+plan 92
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
+printf 'http:\n  timeout: 1\nupload:\n  poll_interval: 0.05\n' >slow.yaml
 make_video v.mp4 4 180x320 -vf noise=alls=60:allf=t -crf 20
 SHA=$(sha256sum v.mp4 | cut -d' ' -f1)
 SIZE=$(stat -c %s v.mp4)
@@ -164,6 +165,20 @@ check 'a container IN_PROGRESS for 3 polls: waited for' \
     'agency-upload -v --to instagram:main p.json'
 ok_if 'published once FINISHED' \
     'one_reel 11 && log_has "sum(\"fields=status_code\" in r[\"path\"] for r in L) == 4"'
+prod
+log_mark
+fake_fault not-ready '' 2
+check 'media_publish saying 9007 "not ready": waited, sent again' \
+    'agency-upload --to instagram:main p.json'
+ok_if 'one Reel, after two 9007s' \
+    "one_reel $n && log_has 'sum(r[\"path\"].endswith(\"/media_publish\") and r[\"status\"] == 400 for r in L) == 2'"
+prod
+log_mark
+fake_fault slow 1500
+check 'an answer slower than http.timeout: sent again' \
+    'agency-upload --config slow.yaml -v --to instagram:main p.json'
+grep_err 'saying so' 'Timeout was reached'
+ok_if 'one Reel' "one_reel $n"
 prod
 fake_fault expire-container
 expect_code 'a container that EXPIRED: 65' 65 'agency-upload --to instagram:main p.json'

@@ -9,10 +9,11 @@
 # fails), kill -9 at each step then the same command: one post, always.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 89
+plan 94
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
+printf 'http:\n  timeout: 1\nupload:\n  poll_interval: 0.05\n' >slow.yaml
 make_video v.mp4 3 320x240 -vf noise=alls=60:allf=t -crf 20
 make_video r.mp4 3 540x960 -crf 40
 SHA=$(sha256sum v.mp4 | cut -d' ' -f1)
@@ -145,6 +146,19 @@ check 'processing for 3 polls: waited for' \
     'agency-upload -v --to facebook:page p.json'
 ok_if 'published once ready' \
     'one_post 9 && log_has "sum(\"fields=status,permalink_url\" in r[\"path\"] for r in L) == 4"'
+prod
+fake_fault slow 1500
+check 'an answer slower than http.timeout: sent again' \
+    'agency-upload --config slow.yaml -v --to facebook:page p.json'
+grep_err 'saying so' 'Timeout was reached'
+ok_if 'one video' "one_post $n"
+prod
+log_mark
+fake_fault 5xx 500
+check 'a 500 (code 2, is_transient) on the session: sent again' \
+    'agency-upload --to facebook:page p.json'
+ok_if 'one video, after the 500' \
+    "one_post $n && log_has 'any(r[\"status\"] == 500 for r in L)'"
 prod
 fake_fault video-error
 expect_code 'a video Facebook cannot process: 65' 65 \

@@ -26,8 +26,9 @@ What it speaks (IG_USER is any id; the version any vNN.N):
     GET  /vNN/IG_USER/content_publishing_limit   quota_usage and config
 
 Faults besides metagraph's: expire-container (the next status poll says
-EXPIRED), container-error (ERROR), permalink-5xx (the permalink read
-fails).  GET /_fake/state: {"media": [...], "containers": N,
+EXPIRED), container-error (ERROR), not-ready (media_publish answers
+9007/2207027 although the container is FINISHED, as Meta does while it
+settles), permalink-5xx (the permalink read fails).  GET /_fake/state: {"media": [...], "containers": N,
 "published": N}; a media carries its caption and its bytes' sha256.
 """
 
@@ -177,7 +178,8 @@ class Instagram(metagraph.Graph):
                 self.graph_error(400, 100, "(#100) The media has already "
                                  "been published", 2207008)
                 return
-            if c["status_code"] != "FINISHED":
+            if c["status_code"] != "FINISHED" or \
+                    s.faults.take("not-ready") is not None:
                 self.graph_error(400, 9007, "Media ID is not available",
                                  2207027)
                 return
