@@ -94,8 +94,8 @@ regain(const struct http_response *resp)
 			best = m;
 		cJSON_ArrayForEach(id, doc)
 			cJSON_ArrayForEach(u, id) {
-				m = ag_jnum(u, "estimated_time_to_regain_access",
-				    -1);
+				m = ag_jnum(u, "estimated_time_to_regain_"
+				    "access", -1);
 				if (m > best)
 					best = m;
 			}
@@ -354,8 +354,8 @@ graph_upload_file(struct upload_ctx *c, const char *uri,
 			doc = cJSON_ParseWithLength(buf_str(&resp.body),
 			    resp.body.len);
 			http_response_release(&resp);
-			if (cJSON_IsFalse(cJSON_GetObjectItem(doc, "success")) &&
-			    ++fails < MAX_FAILS)
+			if (cJSON_IsFalse(cJSON_GetObjectItem(doc,
+			    "success")) && ++fails < MAX_FAILS)
 				continue;	/* not all of it: ask again */
 			break;
 		}
@@ -415,7 +415,7 @@ graph_find(struct upload_ctx *c, const char *url, const char *field,
 {
 	struct buf u = BUF_INIT;
 	cJSON *doc = NULL;
-	const cJSON *it;
+	const cJSON *it, *paging;
 	const char *after, *text;
 	char *cursor = NULL;
 	int rc = AG_FALSE, n;
@@ -427,8 +427,8 @@ graph_find(struct upload_ctx *c, const char *url, const char *field,
 			buf_addstr(&u, "&after=");
 			ag_urlencode(&u, cursor);
 		}
-		if ((rc = graph_call(c, "GET", u.data, NULL, 1, "find by marker",
-		    "{\"data\":[]}", &doc)) != AG_OK)
+		if ((rc = graph_call(c, "GET", u.data, NULL, 1,
+		    "find by marker", "{\"data\":[]}", &doc)) != AG_OK)
 			break;
 		rc = AG_FALSE;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "data")) {
@@ -439,11 +439,12 @@ graph_find(struct upload_ctx *c, const char *url, const char *field,
 				break;
 			}
 		}
-		after = ag_jstr(cJSON_GetObjectItem(cJSON_GetObjectItem(doc,
-		    "paging"), "cursors"), "after");
+		paging = cJSON_GetObjectItem(doc, "paging");
+		after = ag_jstr(cJSON_GetObjectItem(paging, "cursors"),
+		    "after");
 		free(cursor);
-		cursor = after != NULL && cJSON_GetObjectItem(cJSON_GetObjectItem(
-		    doc, "paging"), "next") != NULL ? xstrdup(after) : NULL;
+		cursor = after != NULL && cJSON_GetObjectItem(paging,
+		    "next") != NULL ? xstrdup(after) : NULL;
 		cJSON_Delete(doc);
 		doc = NULL;
 		if (cursor == NULL)

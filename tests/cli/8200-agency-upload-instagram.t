@@ -9,7 +9,7 @@
 # command: one Reel, always.  Media checks, the caption, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 92
+plan 95
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -57,7 +57,7 @@ assert d['state'] == 'published' and d['platform'] == 'instagram', d
 assert d['remote_id'] == m['id'] and d['url'] == m['permalink'], (d, m)
 assert d['url'].startswith('https://www.instagram.com/reel/'), d
 assert d['container'] == m['container'] and d['bytes'] == $SIZE, d"
-ok_if 'the fake holds one Reel with our bytes' 'one_reel 1 && [ "$(media)" = 1 ]'
+ok_if 'the fake holds one Reel with our bytes' 'one_reel $n && [ "$(media)" = 1 ]'
 py_ok 'the caption: description, hashtags, the marker last' "
 m = J('m.json')
 c = m['caption'].split('\n\n')
@@ -92,21 +92,21 @@ check 'connections dropped at random offsets: resumed' \
     'agency-upload -v --to instagram:main p.json'
 grep_err 'from what the server had' 'upload interrupted'
 ok_if 'one Reel, our bytes, after three drops' \
-    'one_reel 3 && log_has "sum(r[\"status\"] == \"dropped\" for r in L) == 3"'
+    'one_reel $n && log_has "sum(r[\"status\"] == \"dropped\" for r in L) == 3"'
 prod
 log_mark
 fake_fault partial 40000 2
 check 'rupload keeping part of a body: resumed from its offset' \
     'agency-upload --to instagram:main p.json'
 ok_if 'one Reel, our bytes, resumed at the offset rupload gave' \
-    'one_reel 4 && log_has "any(r[\"headers\"].get(\"offset\") == \"40000\" for r in L)"'
+    'one_reel $n && log_has "any(r[\"headers\"].get(\"offset\") == \"40000\" for r in L)"'
 prod
 log_mark
 fake_fault finalize-5xx
 check 'a 500 as the last byte arrives: asked, then done' \
     'agency-upload --to instagram:main p.json'
 ok_if 'one Reel, our bytes, after the 500' \
-    'one_reel 5 && log_has "any(r[\"status\"] == 500 for r in L)"'
+    'one_reel $n && log_has "any(r[\"status\"] == 500 for r in L)"'
 prod
 log_mark
 fake_fault create-drop
@@ -114,7 +114,7 @@ check 'the Reel made, the answer to media_publish lost' \
     'agency-upload -v --to instagram:main p.json >post.json'
 grep_err 'looked for by its marker' 'looking for agency-'
 ok_if 'one Reel, not two, and the post names it' \
-    "one_reel 6 && log_has 'any(r[\"status\"] == \"dropped\" for r in L)' &&
+    "one_reel $n && log_has 'any(r[\"status\"] == \"dropped\" for r in L)' &&
      [ \"\$(json_get post.json 'd[\"url\"]')\" = \"\$(fake_state 'd[\"media\"][-1][\"permalink\"]')\" ]"
 prod
 log_mark
@@ -122,7 +122,16 @@ fake_fault 5xx 500
 check 'a 500 (code 2, is_transient) on the container: sent again' \
     'agency-upload --to instagram:main p.json'
 ok_if 'one Reel, after the 500' \
-    'one_reel 7 && log_has "any(r[\"status\"] == 500 for r in L)"'
+    'one_reel $n && log_has "any(r[\"status\"] == 500 for r in L)"'
+
+prod
+fake_fault permalink-5xx 500 4
+check 'the permalink unreadable after the publish: still published' \
+    'agency-upload --to instagram:main p.json >post.json'
+grep_err 'with a warning' 'published as [0-9]+, but its permalink could not be read'
+ok_if 'one Reel, the post without a url' \
+    "one_reel $n && [ \"\$(json_get post.json 'd[\"url\"]')\" = None ] &&
+     [ \"\$(json_get post.json 'd[\"state\"]')\" = published ]"
 
 # Rate limits, in Meta's codes and headers.
 prod
@@ -132,14 +141,14 @@ check 'code 4 with X-App-Usage at 100 %: backed off, done' \
     'agency-upload -v --to instagram:main p.json'
 grep_err 'saying why' 'rate limited \(\(#4\) Application request limit reached \(code 4'
 ok_if 'one Reel, after the 400 code 4' \
-    'one_reel 8 && log_has "any(r[\"status\"] == 400 for r in L)"'
+    'one_reel $n && log_has "any(r[\"status\"] == 400 for r in L)"'
 prod
 fake_fault buc 60
 expect_code 'code 80002, access back in 60 minutes: 75' 75 \
     'agency-upload --to instagram:main p.json'
 grep_err 'saying when' 'code 80002.*try again in 3600 s'
 check 'the next run goes on' 'agency-upload --to instagram:main p.json'
-ok_if 'one Reel' 'one_reel 9'
+ok_if 'one Reel' 'one_reel $n'
 
 # A dead token: 77, the account needs reconnecting, a new token heals it.
 prod
@@ -155,7 +164,7 @@ check 'auth with a new token' \
 log_mark
 check 'then the same command' 'agency-upload --to instagram:main p.json'
 ok_if 'one Reel, sent with the new token' \
-    'one_reel 10 && log_has "any(r[\"headers\"].get(\"authorization\") == \"Bearer tok-ig2\" for r in L)"'
+    'one_reel $n && log_has "any(r[\"headers\"].get(\"authorization\") == \"Bearer tok-ig2\" for r in L)"'
 
 # The container's life.
 prod
@@ -164,7 +173,7 @@ fake_fault processing 3
 check 'a container IN_PROGRESS for 3 polls: waited for' \
     'agency-upload -v --to instagram:main p.json'
 ok_if 'published once FINISHED' \
-    'one_reel 11 && log_has "sum(\"fields=status_code\" in r[\"path\"] for r in L) == 4"'
+    'one_reel $n && log_has "sum(\"fields=status_code\" in r[\"path\"] for r in L) == 4"'
 prod
 log_mark
 fake_fault not-ready '' 2

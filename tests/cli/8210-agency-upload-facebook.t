@@ -63,7 +63,7 @@ assert d['remote_id'] == v['id'], (d, v)
 assert d['url'] == 'https://www.facebook.com/1000/videos/%s/' % v['id'], d
 assert d['mode'] == 'video' and d['page_id'] == '1000', d"
 ok_if 'the fake holds one Page video with our bytes' \
-    'one_post 1 && [ "$(posts)" = 1 ]'
+    'one_post $n && [ "$(posts)" = 1 ]'
 py_ok 'title, and the description: text, hashtags, the marker last' "
 v = J('v.json')
 assert v['kind'] == 'video' and v['title'] == 'Title 1' and v['published'], v
@@ -91,21 +91,21 @@ check 'connections dropped at random offsets: resumed' \
     'agency-upload -v --to facebook:page p.json'
 grep_err 'from what the server had' 'upload interrupted'
 ok_if 'one video, our bytes, after two drops' \
-    'one_post 2 && log_has "sum(r[\"status\"] == \"dropped\" for r in L) == 2"'
+    'one_post $n && log_has "sum(r[\"status\"] == \"dropped\" for r in L) == 2"'
 prod
 log_mark
 fake_fault partial 30000
 check 'a body kept in part: resumed from file_offset' \
     'agency-upload --to facebook:page p.json'
 ok_if 'one video, our bytes, resumed at 30000' \
-    'one_post 3 && log_has "any(r[\"headers\"].get(\"file_offset\") == \"30000\" for r in L)"'
+    'one_post $n && log_has "any(r[\"headers\"].get(\"file_offset\") == \"30000\" for r in L)"'
 prod
 log_mark
 fake_fault finalize-5xx
 check 'a 500 as the last byte arrives: the handle asked for again' \
     'agency-upload --to facebook:page p.json'
 ok_if 'one video, our bytes, after the 500' \
-    'one_post 4 && log_has "any(r[\"status\"] == 500 for r in L)"'
+    'one_post $n && log_has "any(r[\"status\"] == 500 for r in L)"'
 prod
 log_mark
 fake_fault create-drop
@@ -113,21 +113,21 @@ check 'the video made, the answer to /videos lost' \
     'agency-upload -v --to facebook:page p.json >post.json'
 grep_err 'looked for by its marker' 'looking for agency-'
 ok_if 'one video, not two, and the post names it' \
-    "one_post 5 && [ \"\$(json_get post.json 'd[\"remote_id\"]')\" = \"\$(fake_state 'd[\"videos\"][-1][\"id\"]')\" ]"
+    "one_post $n && [ \"\$(json_get post.json 'd[\"remote_id\"]')\" = \"\$(fake_state 'd[\"videos\"][-1][\"id\"]')\" ]"
 prod
 log_mark
 fake_fault 429
 check 'code 4 with X-App-Usage: backed off, done' \
     'agency-upload -v --to facebook:page p.json'
 grep_err 'saying why' 'rate limited \(\(#4\) Application request limit'
-ok_if 'one video, after the code 4' 'one_post 6'
+ok_if 'one video, after the code 4' 'one_post $n'
 prod
 fake_fault buc 30
 expect_code 'code 32 (the Page), access back in 30 minutes: 75' 75 \
     'agency-upload --to facebook:page p.json'
 grep_err 'saying when' 'code 32.*try again in 1800 s'
 check 'the next run goes on' 'agency-upload --to facebook:page p.json'
-ok_if 'one video' 'one_post 7'
+ok_if 'one video' 'one_post $n'
 prod
 fake_fault expire-token
 expect_code 'a Page token Meta refuses (190): 77' 77 \
@@ -138,14 +138,14 @@ ok_if 'the account needs reconnecting' \
 check 'auth with a new token' \
     "printf 'tok-fb2\\n' | agency-upload auth facebook:page"
 check 'then the same command' 'agency-upload --to facebook:page p.json'
-ok_if 'one video' 'one_post 8'
+ok_if 'one video' 'one_post $n'
 prod
 log_mark
 fake_fault processing 3
 check 'processing for 3 polls: waited for' \
     'agency-upload -v --to facebook:page p.json'
 ok_if 'published once ready' \
-    'one_post 9 && log_has "sum(\"fields=status,permalink_url\" in r[\"path\"] for r in L) == 4"'
+    'one_post $n && log_has "sum(\"fields=status,permalink_url\" in r[\"path\"] for r in L) == 4"'
 prod
 fake_fault slow 1500
 check 'an answer slower than http.timeout: sent again' \

@@ -28,8 +28,9 @@ What it speaks (IG_USER is any id; the version any vNN.N):
 Faults besides metagraph's: expire-container (the next status poll says
 EXPIRED), container-error (ERROR), not-ready (media_publish answers
 9007/2207027 although the container is FINISHED, as Meta does while it
-settles), permalink-5xx (the permalink read fails).  GET /_fake/state: {"media": [...], "containers": N,
-"published": N}; a media carries its caption and its bytes' sha256.
+settles), permalink-5xx (the permalink read fails).  GET /_fake/state:
+{"media": [...], "containers": N, "published": N}; a media carries its
+caption and its bytes' sha256.
 """
 
 import os
