@@ -268,7 +268,8 @@ where(struct upload_ctx *c, const char *url, const char *tok,
 	return rc;
 }
 
-/* An rupload error's own words: debug_info.message, or the Graph's. */
+/* Does an rupload error say it may be retried (debug_info.retriable)?
+ * msg: its own words (debug_info's type and message), or "". */
 static int
 retriable(const struct http_response *resp, char *msg, size_t len)
 {
