@@ -187,6 +187,12 @@ fake_fault slow 1500
 check 'an answer slower than http.timeout: sent again' \
     'agency-upload --config slow.yaml -v --to instagram:main p.json'
 grep_err 'saying so' 'Timeout was reached'
+# The slow answer is still on its way: let it land before the next fault.
+_i=0
+until log_has "sum(r['path'].endswith('/17841400001/media') for r in L) >= 2" || [ $_i -ge 100 ]; do
+	sleep 0.05
+	_i=$((_i + 1))
+done
 ok_if 'one Reel' "one_reel $n"
 prod
 fake_fault expire-container
