@@ -9,12 +9,14 @@
 #include "platforms/platform.h"
 
 extern const struct platform_ops platform_dir;
+extern const struct platform_ops platform_mastodon;
 extern const struct platform_ops platform_s3;
 extern const struct platform_ops platform_webhook;
 extern const struct platform_ops platform_youtube;
 
 const struct platform_ops *const platform_list[] = {
 	&platform_dir,
+	&platform_mastodon,
 	&platform_s3,
 	&platform_webhook,
 	&platform_youtube,
