@@ -8,6 +8,7 @@
 #include "agency.h"
 #include "platforms/platform.h"
 
+extern const struct platform_ops platform_bluesky;
 extern const struct platform_ops platform_dir;
 extern const struct platform_ops platform_mastodon;
 extern const struct platform_ops platform_s3;
@@ -15,6 +16,7 @@ extern const struct platform_ops platform_webhook;
 extern const struct platform_ops platform_youtube;
 
 const struct platform_ops *const platform_list[] = {
+	&platform_bluesky,
 	&platform_dir,
 	&platform_mastodon,
 	&platform_s3,
