@@ -433,12 +433,14 @@ login(struct upload_ctx *c)
 	} else if (rc == AG_OK) {
 		rc = fail(c, "createSession", &resp);
 		if (resp.status == 401) {
+			char why[sizeof(c->ag->err)];
+
+			snprintf(why, sizeof(why), "%s", c->ag->err);
+			rc = ag_fail(c->ag, AG_NOPERM, "%s; run 'agency-upload "
+			    "auth %s --user HANDLE' with a valid app password",
+			    why, c->account);
 			platform_account_broken(c->ag, c->account,
 			    "Bluesky refused the app password");
-			ag_prefix(c->ag, "run 'agency-upload auth %s --user "
-			    "HANDLE' with a valid app password",
-			    c->account);
-			rc = AG_NOPERM;
 		}
 	}
 	http_response_release(&resp);
@@ -694,10 +696,10 @@ upload_video(struct upload_ctx *c)
 	}
 	if (ag_jstr(js, "error") != NULL && strcmp(ag_jstr(js, "error"),
 	    "unconfirmed_email") == 0) {
-		rc = ag_fail(c->ag, AG_NOPERM, "%s: uploadVideo: %s: the "
-		    "account must confirm its e-mail address before it can "
-		    "post videos", c->account, ag_jstr(js, "message") ?
-		    ag_jstr(js, "message") : "unconfirmed_email");
+		rc = ag_fail(c->ag, AG_NOPERM, "%s: uploadVideo: HTTP %ld: "
+		    "unconfirmed_email: %s (the account must confirm its "
+		    "e-mail address to post videos)", c->account, resp.status,
+		    ag_jstr(js, "message") ? ag_jstr(js, "message") : "");
 		goto out;
 	}
 	if (resp.status != 200 || ag_jstr(js, "jobId") == NULL) {
