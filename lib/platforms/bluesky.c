@@ -865,6 +865,7 @@ rkey(struct upload_ctx *c, const char **key, const char **created)
 	unsigned char d[32];
 	char tid[14], when[AG_TIMEBUF];
 	int64_t ms = c->j->created_at > 0 ? c->j->created_at : ag_now_ms();
+	int rc;
 
 	if (ag_jstr(c->j->extra, "rkey") == NULL) {
 		/* The journal's birth and the marker: the same every run. */
@@ -876,8 +877,8 @@ rkey(struct upload_ctx *c, const char **key, const char **created)
 		cJSON_AddStringToObject(c->j->extra, "rkey", tid);
 		cJSON_AddStringToObject(c->j->extra, "created_at",
 		    ag_time_format((time_t)(ag_now_ms() / 1000), when));
-		if (upload_save(c) != AG_OK)
-			return AG_IOERR;
+		if ((rc = upload_save(c)) != AG_OK)
+			return rc;
 	}
 	*key = ag_jstr(c->j->extra, "rkey");
 	*created = ag_jstr(c->j->extra, "created_at");

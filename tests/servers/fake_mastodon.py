@@ -293,8 +293,23 @@ class Mastodon(platformfake.Handler):
                            "is not included in the list")
                 return
             if f.get("scheduled_at"):
-                self.error(422, "invalid", "Validation failed: Scheduled "
-                           "at The scheduled date must be in the future")
+                try:
+                    at = datetime.fromisoformat(f["scheduled_at"].replace(
+                        "Z", "+00:00")).timestamp()
+                except ValueError:
+                    at = 0
+                if at < now + 300:
+                    self.error(422, "invalid", "Validation failed: "
+                               "Scheduled at The scheduled date must be at "
+                               "least 5 minutes into the future")
+                    return
+                sid = self.next_id()
+                md["scheduled"] = md.get("scheduled", 0) + 1
+                self.reply(200, {"id": sid, "scheduled_at": iso(at),
+                                 "params": {"text": text,
+                                            "media_ids": media,
+                                            "visibility": vis},
+                                 "media_attachments": []})
                 return
             sid = self.next_id()
             st = {"id": sid, "text": text, "visibility": vis,
