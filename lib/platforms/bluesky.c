@@ -335,6 +335,11 @@ pds(struct upload_ctx *c)
 static void
 cred_set(struct upload_ctx *c, const char *key, const char *v)
 {
+	const char *was = upload_secret(c, key);
+
+	/* Callers hold the old value: keep it when it does not change. */
+	if (was != NULL && v != NULL && strcmp(was, v) == 0)
+		return;
 	cJSON_DeleteItemFromObjectCaseSensitive(c->cred, key);
 	if (v != NULL)
 		cJSON_AddStringToObject(c->cred, key, v);
@@ -531,6 +536,8 @@ authed_send(struct upload_ctx *c, struct http_request *req,
 	size_t n = 0;
 	int rc, tries;
 
+	memset(resp, 0, sizeof(*resp));
+	resp->retry_after = -1;
 	if ((rc = session(c, &jwt, &did)) != AG_OK)
 		return rc;
 	for (; orig != NULL && orig[n] != NULL && n < 6; n++)
@@ -1030,8 +1037,8 @@ bs_publish(struct upload_ctx *c)
 	} else {
 		rc = fail(c, "createRecord", &resp);
 	}
-	http_response_release(&resp);
 out:
+	http_response_release(&resp);
 	cJSON_Delete(doc);
 	free(body);
 	buf_release(&url);
