@@ -7,6 +7,9 @@
 What it speaks (../../shared/reference/platforms.md §7, its checklist
 §7.5):
 
+    POST /api/v1/apps         register an app: client_id, client_secret
+                              (then platformfake's /oauth/authorize and
+                              /oauth/token, PKCE S256)
     GET  /api/v2/instance     the configuration document (limits)
     GET  /api/v1/accounts/verify_credentials   the token's account
     POST /api/v2/media        multipart/form-data: file (a video),
@@ -93,6 +96,7 @@ def multipart(ctype, body):
 class Mastodon(platformfake.Handler):
     name = "fake_mastodon"
     routes = [
+        ("POST", r"/api/v1/apps", "apps"),
         ("GET", r"/api/v2/instance", "instance"),
         ("GET", r"/api/v1/accounts/verify_credentials", "verify"),
         ("POST", r"/api/v2/media", "media_post"),
@@ -144,6 +148,21 @@ class Mastodon(platformfake.Handler):
         return not (self.rate_limited() or self.fault_5xx())
 
     # -- routes -----------------------------------------------------
+
+    def apps(self, m):
+        f = self.form() if "form" in self.headers.get("Content-Type", "") \
+            else (self.json_body() or {})
+        if not f.get("client_name") or not f.get("redirect_uris"):
+            self.error(422, "invalid", "Validation failed: Application "
+                       "name can't be blank, Redirect URI can't be blank")
+            return
+        self.reply(200, {"id": "1", "name": f["client_name"],
+                         "client_id": "fake-client-id",
+                         "client_secret": self.server.args.client_secret or
+                         "fake-client-secret",
+                         "client_secret_expires_at": 0,
+                         "redirect_uris": [f["redirect_uris"]],
+                         "scopes": (f.get("scopes") or "read").split()})
 
     def instance(self, m):
         self.reply(200, {
