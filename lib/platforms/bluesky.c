@@ -261,7 +261,7 @@ post_text(struct upload_ctx *c)
 	buf_addstr(&tags, "");
 	g = bluesky_graphemes(tags.data, tags.len) + (tags.len ? 2 : 0);
 	b = tags.len + (tags.len ? 2 : 0);
-	if (g > TEXT_GRAPHEMES / 2) {		/* tags would crowd it out */
+	if (g > TEXT_GRAPHEMES / 2) {	/* tags would crowd it out */
 		buf_reset(&tags);
 		buf_addstr(&tags, "");
 		g = b = 0;
@@ -580,8 +580,9 @@ get(struct upload_ctx *c, const char *url, int authed, const char *dry_body,
 	struct upload_dry dry = { 200, NULL, dry_body };
 
 	http_request_init(&req, url);
-	return authed ? authed_send(c, &req, &dry, resp) : upload_send(c, &req, 0,
-	    &dry, resp);
+	if (authed)
+		return authed_send(c, &req, &dry, resp);
+	return upload_send(c, &req, 0, &dry, resp);
 }
 
 /* ---- upload -------------------------------------------------------- */

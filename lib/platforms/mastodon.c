@@ -428,9 +428,9 @@ md_publish(struct upload_ctx *c)
 	int rc;
 
 	/* Past the key's hour, look before sending (see the top). */
-	if (cJSON_IsNumber(first) && ag_now_ms() - (int64_t)first->valuedouble >=
-	    1000 * upload_setting_int(c, "key_window", 3000) &&
-	    (rc = md_find(c)) != AG_FALSE)
+	if (cJSON_IsNumber(first) && ag_now_ms() -
+	    (int64_t)first->valuedouble >= 1000 * upload_setting_int(c,
+	    "key_window", 3000) && (rc = md_find(c)) != AG_FALSE)
 		goto out;
 	if (!cJSON_IsNumber(first) && !c->dry_run) {
 		cJSON_AddNumberToObject(c->j->extra, "first_publish",
