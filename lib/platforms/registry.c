@@ -8,17 +8,21 @@
 #include "agency.h"
 #include "platforms/platform.h"
 
+extern const struct platform_ops platform_bluesky;
 extern const struct platform_ops platform_dir;
 extern const struct platform_ops platform_facebook;
 extern const struct platform_ops platform_instagram;
+extern const struct platform_ops platform_mastodon;
 extern const struct platform_ops platform_s3;
 extern const struct platform_ops platform_webhook;
 extern const struct platform_ops platform_youtube;
 
 const struct platform_ops *const platform_list[] = {
+	&platform_bluesky,
 	&platform_dir,
 	&platform_facebook,
 	&platform_instagram,
+	&platform_mastodon,
 	&platform_s3,
 	&platform_webhook,
 	&platform_youtube,
