@@ -136,3 +136,33 @@ auth_with_browser() {
 	mv "$T/auth.err.tmp" "$T/auth.err"
 	return $_st
 }
+
+# npm_server DIR TIMEOUT COMMAND...: make sure DIR (a real server from
+# npm, under .cache/test-servers) is installed: when it is not, and npm
+# answers within 15 s, run COMMAND... TMP (which installs into the
+# folder TMP) once, under a lock, and move TMP into place; a failed
+# install leaves nothing behind.  Skips the whole test with the reason
+# when there is no npm, no registry, or the install fails.
+npm_server() {
+	_dir=$1
+	_limit=$2
+	shift 2
+	[ -d "$_dir" ] && return 0
+	command -v npm >/dev/null 2>&1 || skip_all 'no npm to install the server'
+	command -v flock >/dev/null 2>&1 || skip_all 'no flock (util-linux)'
+	mkdir -p "${_dir%/*}"
+	(
+		flock 9
+		[ -d "$_dir" ] && exit 0
+		timeout 15 npm view npm version >/dev/null 2>&1 || exit 3
+		rm -rf "$_dir.tmp" && mkdir -p "$_dir.tmp" &&
+		timeout "$_limit" "$@" "$_dir.tmp" >"$T/npm.log" 2>&1 &&
+		mv "$_dir.tmp" "$_dir"
+	) 9>"${_dir%/*}/.${_dir##*/}.lock"
+	case $? in
+	0) ;;
+	3) skip_all 'the npm registry did not answer within 15 s' ;;
+	*) rm -rf "$_dir.tmp"
+	   skip_all "installing ${_dir##*/} from npm failed: $(tail -n 1 "$T/npm.log")" ;;
+	esac
+}

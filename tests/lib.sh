@@ -41,6 +41,13 @@ unset AGENCY_CONFIG AGENCY_DB AGENCY_LOG NO_COLOR
 _n=0
 _failed=0
 
+# skip_all WHY: skip every test of the file (TAP "1..0 # SKIP"), as when
+# a real server the file needs cannot be had here.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
 plan() {
 	echo "1..$1"
 }

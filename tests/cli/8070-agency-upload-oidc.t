@@ -15,32 +15,10 @@
 N=10
 CACHE=${AGENCY_TEST_CACHE:-$ROOT/.cache/test-servers}/oidc-provider-9.13.3
 
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
 command -v node >/dev/null 2>&1 || skip_all 'no node (nodejs)'
-if [ ! -d "$CACHE/node_modules/oidc-provider" ]; then
-	command -v npm >/dev/null 2>&1 || skip_all 'no npm to install oidc-provider'
-	command -v flock >/dev/null 2>&1 || skip_all 'no flock (util-linux)'
-	mkdir -p "${CACHE%/*}"
-	(
-		flock 9
-		[ -d "$CACHE/node_modules/oidc-provider" ] && exit 0
-		timeout 15 npm view oidc-provider@9.13.3 version >/dev/null 2>&1 ||
-		    exit 3
-		rm -rf "$CACHE.tmp" && mkdir -p "$CACHE.tmp" &&
-		echo '{"private":true,"type":"module"}' >"$CACHE.tmp/package.json" &&
-		(cd "$CACHE.tmp" && timeout 300 npm install --no-audit --no-fund \
-		    --loglevel=error oidc-provider@9.13.3) >"$T/npm.log" 2>&1 &&
-		mv "$CACHE.tmp" "$CACHE"
-	) 9>"${CACHE%/*}/.oidc.lock"
-	case $? in
-	0) ;;
-	3) skip_all 'the npm registry did not answer within 15 s' ;;
-	*) skip_all "npm install oidc-provider failed: $(tail -n 1 "$T/npm.log")" ;;
-	esac
-fi
+npm_server "$CACHE" 300 sh -c 'cd "$1" &&
+    echo "{\"private\":true,\"type\":\"module\"}" >package.json &&
+    npm install --no-audit --no-fund --loglevel=error oidc-provider@9.13.3' sh
 plan $N
 
 free_port() {
