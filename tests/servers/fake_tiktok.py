@@ -474,6 +474,9 @@ class TikTok(platformfake.Handler):
                 return
             b = self.json_body() or {}
             t = self.tt()
+            for i in list(t["posts"]):  # processed by now
+                while t["publishes"][i]["status"] == "PROCESSING_UPLOAD":
+                    self.advance(t["publishes"][i])
             vids = [t["publishes"][i] for i in reversed(t["posts"])
                     if t["publishes"][i]["post_id"] and not
                     t["publishes"][i]["inbox"]]
