@@ -9,7 +9,7 @@
 # media checks, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 101
+plan 103
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -57,7 +57,7 @@ posts() {
 	fake_state 'len(d["posts"])'
 }
 one_post() {
-	fake_state "sum(1 for p in d['posts'] if p['title'].startswith('Clip c_tt$1\n')) == 1 and all(p['sha256'] == '$SHA' for p in d['posts'] if p['title'].startswith('Clip c_tt$1\n'))" |
+	fake_state "sum(1 for p in d['posts'] if (p['title'] or '').startswith('Clip c_tt$1\n')) == 1 and all(p['sha256'] == '$SHA' for p in d['posts'] if (p['title'] or '').startswith('Clip c_tt$1\n'))" |
 	    grep -q True
 }
 
@@ -295,6 +295,19 @@ p=json.load(open(\"pub.json\")); d=json.load(open(\"post.json\"))
 assert p[\"inbox\"] and p[\"status\"] == \"SEND_TO_USER_INBOX\" and p[\"sha256\"] == \"$SHA\"
 assert d[\"state\"] == \"published\" and d[\"post_mode\"] == \"inbox\" and d[\"url\"] is None
 assert d[\"remote_id\"] == p[\"publish_id\"]"'
+
+# TikTok's own chunk rules: a file under 5 MB goes in one chunk.
+agency-upload accounts add tiktok:one --set "api_url=$FAKE_URL" \
+    --set client_key=agency-test --set client_secret=test-secret \
+    --set "auth_url=$FAKE_URL/v2/auth/authorize/" \
+    --set "token_url=$FAKE_URL/v2/oauth/token/" >/dev/null
+auth_with_browser tiktok:one
+prod
+log_mark
+check 'the default chunk rules' 'agency-upload --to tiktok:one p.json'
+ok_if 'one chunk of video_size, 201, one post' \
+    "one_post $n && log_has 'sum(r[\"method\"] == \"PUT\" for r in L) == 1 and any(r[\"method\"] == \"PUT\" and r[\"status\"] == 201 and r[\"length\"] == $SIZE for r in L)' &&
+     [ \"\$(fake_state 'd[\"posts\"][-1][\"count\"] == 1 and d[\"posts\"][-1][\"chunk\"] == $SIZE')\" = True ]"
 
 # Media checks: nothing is sent.
 make_video small.mp4 3 320x240
