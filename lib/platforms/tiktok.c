@@ -227,13 +227,12 @@ trouble(struct upload_ctx *c, const char *step,
 
 /*
  * POST a JSON body to API_URL/path and take the answer's document
- * (*out new) when TikTok says "ok".  The body of the last answer is
- * kept in raw (if given) for the numbers cJSON cannot hold.
+ * (*out new) when TikTok says "ok"; idempotent when asking again is
+ * harmless.
  */
 static int
 call(struct upload_ctx *c, const char *path, const char *step,
-    const char *body, const char *dry_body, int idempotent, cJSON **out,
-    struct buf *raw)
+    const char *body, const char *dry_body, int idempotent, cJSON **out)
 {
 	struct http_request req;
 	struct http_response resp;
@@ -263,17 +262,13 @@ call(struct upload_ctx *c, const char *path, const char *step,
 			    "code");
 			if (doc != NULL && (code == NULL ||
 			    strcmp(code, "ok") == 0)) {
-				if (raw != NULL) {
-					buf_reset(raw);
-					buf_addstr(raw, buf_str(&resp.body));
-				}
 				*out = doc;
 				break;
 			}
 			cJSON_Delete(doc);
-			rc = doc == NULL ? ag_fail(c->ag, AG_TEMPFAIL, "%s: %s: "
-			    "the answer is not JSON", c->account, step) :
-			    trouble(c, step, &resp, tries++, &again);
+			rc = doc == NULL ? ag_fail(c->ag, AG_TEMPFAIL,
+			    "%s: %s: the answer is not JSON", c->account,
+			    step) : trouble(c, step, &resp, tries++, &again);
 		} else if (rc == AG_OK) {
 			rc = trouble(c, step, &resp, tries++, &again);
 		}
@@ -339,7 +334,7 @@ creator_info(struct upload_ctx *c, const char *level)
 	    "\"privacy_level_options\":[\"PUBLIC_TO_EVERYONE\","
 	    "\"MUTUAL_FOLLOW_FRIENDS\",\"FOLLOWER_OF_CREATOR\","
 	    "\"SELF_ONLY\"],\"max_video_post_duration_sec\":600},"
-	    "\"error\":{\"code\":\"ok\"}}", 1, &doc, NULL);
+	    "\"error\":{\"code\":\"ok\"}}", 1, &doc);
 	if (rc != AG_OK)
 		return rc;
 	d = cJSON_GetObjectItem(doc, "data");
@@ -491,7 +486,7 @@ init(struct upload_ctx *c)
 	    "{\"code\":\"ok\"}}", api(c));
 	rc = call(c, direct ? "/v2/post/publish/video/init/" :
 	    "/v2/post/publish/inbox/video/init/", "init", text, dry.data, 1,
-	    &doc, NULL);
+	    &doc);
 	if (rc != AG_OK)
 		goto out;
 	d = cJSON_GetObjectItem(doc, "data");
@@ -696,8 +691,9 @@ send_chunks(struct upload_ctx *c, long long end, enum where *w)
 		    resp.status == 410)) {
 			*w = W_GONE;
 			break;
-		} else if (((rc == AG_TEMPFAIL && !c->later) || (rc == AG_OK &&
-		    resp.status >= 500)) && ++fails < MAX_FAILS) {
+		} else if (((rc == AG_TEMPFAIL && !c->later) ||
+		    (rc == AG_OK && resp.status >= 500)) &&
+		    ++fails < MAX_FAILS) {
 			ag_info(c->ag, "%s: chunk %lld of %lld interrupted (%s); "
 			    "sending it again", c->account, i + 1, count,
 			    rc != AG_OK ? c->ag->err : "5xx");
@@ -884,9 +880,12 @@ finished(struct upload_ctx *c, void *arg)
 	if ((rc = fetch(c, &w, &got, &doc, &raw)) != AG_OK)
 		goto out;
 	st = ag_jstr(doc, "status");
-	if (doc == NULL || st == NULL || strcmp(st, "FAILED") == 0) {
-		why = doc == NULL ? "TikTok no longer knows it" :
-		    ag_jstr(doc, "fail_reason");
+	if (doc == NULL) {
+		/* Unknown now: find_existing() looks for the marker. */
+		rc = ag_fail(c->ag, AG_TEMPFAIL, "%s: status/fetch no longer "
+		    "knows publish %s", c->account, note(c, "publish_id"));
+	} else if (st == NULL || strcmp(st, "FAILED") == 0) {
+		why = ag_jstr(doc, "fail_reason");
 		rc = ag_fail(c->ag, AG_DATAERR, "%s: TikTok failed publish "
 		    "%s%s%s", c->account, note(c, "publish_id"),
 		    why ? ": " : "", why ? why : "");
@@ -955,7 +954,7 @@ find_marker(struct upload_ctx *c)
 		rc = call(c, "/v2/video/list/?fields=id,title,share_url,"
 		    "create_time", "video/list", body.data, "{\"data\":"
 		    "{\"videos\":[],\"has_more\":false},\"error\":{\"code\":"
-		    "\"ok\"}}", 1, &doc, NULL);
+		    "\"ok\"}}", 1, &doc);
 		if (rc != AG_OK)
 			break;
 		rc = AG_FALSE;

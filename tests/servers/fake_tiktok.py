@@ -63,6 +63,8 @@ answers the next init 403 spam_risk_too_many_posts; processing=N.
 GET /_fake/state: {"posts": [...], "publishes": [...], "creator": {...}}:
 a post carries its bytes' sha256, title, privacy, mode and post_id.
 POST /_fake/creator {...} changes the creator_info answer; POST
+/_fake/fill-window {"what": "init"} spends that window of every token
+now (--rate-limits), so the next such call is a 429 until it ends; POST
 /_fake/expire-uploads makes every upload_url 404; POST
 /_fake/forget-publishes makes status/fetch forget every publish_id.
 """
@@ -117,7 +119,7 @@ class TikTok(platformfake.Handler):
         s = self.server
         if not hasattr(s, "tt"):
             s.tt = {"publishes": {}, "order": [], "posts": [], "n": 0,
-                    "windows": {}, "forgotten": set(),
+                    "windows": {}, "full": {}, "forgotten": set(),
                     "creator": {
                         "creator_avatar_url": "https://p16.example/a.jpg",
                         "creator_username": "fakecreator",
@@ -139,6 +141,9 @@ class TikTok(platformfake.Handler):
         now = time.time()
         w = self.tt()["windows"]
         key = (tok, what)
+        full = self.tt()["full"].get(what)
+        if full is not None and now - full < s.args.window:
+            w[key] = (full, LIMITS[what])   # spent before we looked
         start, n = w.get(key, (now, 0))
         if now - start >= s.args.window:
             start, n = now, 0
@@ -496,6 +501,11 @@ class TikTok(platformfake.Handler):
         if what == "creator" and self.command == "POST":
             with s.lock:
                 self.tt()["creator"].update(self.json_body() or {})
+            self.reply(200, {"ok": True})
+        elif what == "fill-window" and self.command == "POST":
+            with s.lock:
+                b = self.json_body() or {}
+                self.tt()["full"][b.get("what", "init")] = time.time()
             self.reply(200, {"ok": True})
         elif what == "expire-uploads" and self.command == "POST":
             with s.lock:
