@@ -9,7 +9,7 @@
 # media checks, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 103
+plan 112
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -206,6 +206,16 @@ grep_err 'in TikTok words' 'init: HTTP 403: spam_risk_too_many_posts: .*try agai
 check 'the next run goes on' 'agency-upload --to tiktok:main p.json'
 ok_if 'one post' "one_post $n"
 
+prod
+fake_fault no-scope
+expect_code 'a scope the user did not grant: 77' 77 'agency-upload --to tiktok:main p.json'
+grep_err 'in TikTok words, saying what to do' 'init: HTTP 403: scope_not_authorized: .*agency-upload auth tiktok:main'
+ok_if 'the account needs reconnecting' \
+    'agency-upload accounts ls --json | grep "\"tiktok:main\"" | grep -q needs_reconnect'
+check 'authorized again: the next run goes on' \
+    'auth_with_browser tiktok:main && agency-upload --to tiktok:main p.json'
+ok_if 'one post' "one_post $n"
+
 # Processing, and a post TikTok fails.
 prod
 log_mark
@@ -225,6 +235,14 @@ ok_if 'no post, and the journal says failed' \
 log_mark
 check 'the same command: a new init, published' 'agency-upload --to tiktok:main p.json'
 ok_if 'one post' "one_post $n && log_has 'sum(\"/init/\" in r[\"path\"] for r in L) == 1'"
+prod
+fake_fault forget
+check 'status/fetch forgets the publish once made: found by the marker' \
+    'agency-upload -v --to tiktok:main p.json >post.json'
+grep_err 'saying so' 'status/fetch no longer knows publish'
+grep_err 'then looking' 'looking for the post by its marker'
+ok_if 'one post, its id' \
+    "one_post $n && [ \"\$(json_get post.json 'd[\"remote_id\"]')\" = \"\$(fake_state 'd[\"posts\"][-1][\"post_id\"]')\" ]"
 prod
 fake_fault processing 100000
 printf 'upload:\n  poll_interval: 0.05\n  poll_timeout: 0.3\n' >slow.yaml

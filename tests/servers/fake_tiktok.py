@@ -58,7 +58,9 @@ Faults (besides platformfake's 429, 5xx, expire-token, slow): drop cuts
 a chunk; finalize-5xx keeps the last chunk (the post is made) and
 answers 503; create-drop makes the post on the last chunk and drops the
 connection; reject=REASON fails the next post in processing; daily-cap
-answers the next init 403 spam_risk_too_many_posts; processing=N.
+answers the next init 403 spam_risk_too_many_posts; no-scope answers it
+403 scope_not_authorized; forget makes status/fetch forget a publish
+whose bytes are all in; processing=N.
 
 GET /_fake/state: {"posts": [...], "publishes": [...], "creator": {...}}:
 a post carries its bytes' sha256, title, privacy, mode and post_id.
@@ -314,6 +316,11 @@ class TikTok(platformfake.Handler):
                                "privacy_level is not one of the creator's "
                                "privacy_level_options")
                     return
+            if s.faults.take("no-scope") is not None:
+                self.error(403, "scope_not_authorized", "The user did not "
+                           "authorize the scope required for completing "
+                           "this request.")
+                return
             if s.faults.take("daily-cap") is not None:
                 self.error(403, "spam_risk_too_many_posts", "The user has "
                            "reached the daily post cap.")
@@ -458,6 +465,11 @@ class TikTok(platformfake.Handler):
             t = self.tt()
             p = t["publishes"].get(b.get("publish_id"))
             if p is None or b.get("publish_id") in t["forgotten"]:
+                self.error(400, "invalid_publish_id", "The publish_id "
+                           "does not exist.")
+                return
+            if p.get("done") and s.faults.take("forget") is not None:
+                t["forgotten"].add(p["publish_id"])
                 self.error(400, "invalid_publish_id", "The publish_id "
                            "does not exist.")
                 return
