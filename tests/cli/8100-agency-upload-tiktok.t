@@ -9,7 +9,7 @@
 # media checks, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 112
+plan 115
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -174,6 +174,14 @@ check 'the post made, the answer lost: status/fetch says so' \
     'agency-upload --to tiktok:main p.json'
 ok_if 'one post, one init' \
     "one_post $n && log_has 'any(r[\"status\"] == \"dropped\" for r in L) and sum(\"/init/\" in r[\"path\"] for r in L) == 1'"
+
+prod
+fake_fault slow 3000
+printf 'upload:\n  poll_interval: 0.05\nhttp:\n  timeout: 1\n' >timeout.yaml
+check 'a request that times out: sent again' \
+    'agency-upload -v --config timeout.yaml --to tiktok:main p.json'
+grep_err 'after the timeout' '[Tt]ime(d)? ?out'
+ok_if 'one post' "one_post $n"
 
 # Rate limits (429 rate_limit_exceeded, no Retry-After), tokens.
 prod
