@@ -9,7 +9,7 @@
 # media checks, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 115
+plan 117
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -356,6 +356,27 @@ ok_if 'prints the requests, the token redacted' \
 ok_if 'sends nothing, records nothing' \
     '[ "$(json_get out "d[\"state\"]")" = planned ] && [ $(wc -l <"$FAKE_LOG") -eq "$r0" ] &&
      ! agency-upload status | grep -q "c_tt$n\""'
+
+# TikTok's chunk rules at their real size: 5 MiB chunks, the last one
+# taking the rest.
+make_video big.mp4 4 360x640 -vf noise=alls=60:allf=t -crf 26
+BIG=$(stat -c %s big.mp4)
+fake_platform tiktok --client-secret test-secret
+agency-upload accounts add tiktok:real --set "api_url=$FAKE_URL" \
+    --set client_key=agency-test --set client_secret=test-secret \
+    --set "auth_url=$FAKE_URL/v2/auth/authorize/" \
+    --set "token_url=$FAKE_URL/v2/oauth/token/" --set chunk_size=5242880 >/dev/null
+auth_with_browser tiktok:real
+make_production c_big big.mp4 >big.json
+log_mark
+check 'a video of two chunks and more, at the real minimum' \
+    'agency-upload --to tiktok:real big.json'
+ok_if 'floor(size / 5 MiB) chunks, the last the largest, our bytes' \
+    "fake_state 'd[\"posts\"][0]' >pub.json && \"\$PY\" -c \"import json
+p=json.load(open('pub.json'))
+assert p['size'] == $BIG and p['chunk'] == 5242880 and p['count'] == $BIG // 5242880 >= 2, p
+assert p['sha256'] == '\$(sha256sum big.mp4 | cut -d' ' -f1)'\" &&
+     log_has 'sorted(r[\"length\"] for r in L if r[\"method\"] == \"PUT\") == sorted([5242880] * ($BIG // 5242880 - 1) + [$BIG - 5242880 * ($BIG // 5242880 - 1)])'"
 
 # TikTok's own windows: 6 inits a minute per token (here 3 s), this
 # one spent just before.
