@@ -5,7 +5,7 @@
  *	1. every output is opened under a temporary name (atomic.h), so a
  *	   bad path fails before any work and nothing is half-written;
  *	2. the words on screen become an ASS script in an unlinked file,
- *	   handed to the ass filter as /proc/self/fd/N;
+ *	   read by libass (burn.h) as /proc/self/fd/N;
  *	3. the sound is mixed and measured (mix.h, pass one);
  *	4. frames come from the video graph (vgraph.h) and go to x264;
  *	   after each, the sound up to a little past it goes to AAC (pass

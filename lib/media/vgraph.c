@@ -24,6 +24,7 @@
 
 #include "agency.h"
 #include "media/av.h"
+#include "media/burn.h"
 #include "media/edl.h"
 #include "media/fgraph.h"
 #include "media/kenburns.h"
@@ -34,6 +35,8 @@ struct source {
 	AVFilterContext *buf;		/* NULL: the clip decodes in the graph */
 	int64_t n, given;		/* frames it gives, given so far */
 	int ended;			/* the end was given too */
+	const struct edl_segment *seg;	/* a still's, drawn when first asked */
+	int open;			/* still or kb is ready */
 	AVFrame *still;			/* given again and again, or NULL */
 	struct kenburns kb;
 	int moving;
@@ -47,16 +50,22 @@ struct vgraph {
 	struct source *src;
 	size_t nsrc;
 	struct picture_pool pool;
+	struct burn *burn;		/* the captions, or NULL */
+	int width, height, fps;
 	int64_t frames, out;
 	AVFrame *last;			/* the last frame given, to pad with */
 };
 
-/* The chain of a still, a colour or a gradient: ours, via buffersrc. */
+/*
+ * The chain of a still, a colour or a gradient: ours, via buffersrc.
+ * The picture is drawn when the graph first asks for it (source_open)
+ * and dropped after its last frame, so a long render with many stills
+ * holds one or two of them, never all.
+ */
 static int
 still_chain(struct agency *ag, struct vgraph *vg, const struct edl *e,
     const struct edl_segment *s, struct source *src, AVFilterContext **out)
 {
-	AVFrame *pic = NULL;
 	char args[160];
 	int rc;
 
@@ -65,7 +74,19 @@ still_chain(struct agency *ag, struct vgraph *vg, const struct edl *e,
 	    e->height, e->fps, e->fps);
 	if ((rc = fgraph_add(ag, &vg->fg, "buffer", args, &src->buf)) != AG_OK)
 		return rc;
+	src->seg = s;
 	*out = src->buf;
+	return AG_OK;
+}
+
+static int
+source_open(struct agency *ag, const struct vgraph *vg, struct source *src)
+{
+	const struct edl_segment *s = src->seg;
+	AVFrame *pic = NULL;
+	int rc;
+
+	src->open = 1;
 	switch (s->kind) {
 	case SRC_IMAGE:
 		if ((rc = picture_load(ag, s->path, &pic)) != AG_OK)
@@ -73,25 +94,34 @@ still_chain(struct agency *ag, struct vgraph *vg, const struct edl *e,
 		break;
 	case SRC_GRADIENT:
 		/* Drawn once at the size Ken Burns needs at most. */
-		rc = picture_gradient(ag, e->width, e->height, s->color[0],
+		rc = picture_gradient(ag, vg->width, vg->height, s->color[0],
 		    s->color[1], s->angle, &pic);
 		if (rc != AG_OK)
 			return rc;
 		break;
 	default:
-		return picture_color(ag, e->width, e->height, s->color[0],
+		return picture_color(ag, vg->width, vg->height, s->color[0],
 		    &src->still);
 	}
 	if (s->motion.on) {
-		rc = kenburns_init(ag, &src->kb, pic, e->width, e->height,
+		rc = kenburns_init(ag, &src->kb, pic, vg->width, vg->height,
 		    &s->motion, s->focus_x, s->focus_y);
 		src->moving = rc == AG_OK;
 	} else {
-		rc = picture_fit(ag, pic, e->width, e->height, s->fit,
+		rc = picture_fit(ag, pic, vg->width, vg->height, s->fit,
 		    s->focus_x, s->focus_y, &src->still);
 	}
 	av_frame_free(&pic);
 	return rc;
+}
+
+static void
+source_close(struct source *src)
+{
+	av_frame_free(&src->still);
+	if (src->moving)
+		kenburns_release(&src->kb);
+	src->moving = 0;
 }
 
 /* The chain of a clip, decoded, timed, fitted and held to n frames. */
@@ -260,15 +290,9 @@ build(struct agency *ag, struct vgraph *vg, const struct edl *e,
 		if ((rc = fgraph_link(ag, split, 1, vg->tap, 0)) != AG_OK)
 			goto out;
 	}
-	if (ass != NULL) {
-		AVFilterContext *a;
-
-		if ((rc = fgraph_add_file(ag, &vg->fg, "ass", ass, NULL,
-		    &a)) != AG_OK ||
-		    (rc = fgraph_link(ag, cur, 0, a, 0)) != AG_OK)
-			goto out;
-		cur = a;
-	}
+	if (ass != NULL &&
+	    (rc = burn_open(ag, ass, e->width, e->height, &vg->burn)) != AG_OK)
+		goto out;
 	if ((rc = fgraph_then(ag, &vg->fg, &cur, "format", "yuv420p")) != AG_OK ||
 	    (rc = fgraph_add(ag, &vg->fg, "buffersink", NULL, &vg->sink)) != AG_OK)
 		goto out;
@@ -287,6 +311,9 @@ vgraph_new(struct agency *ag, const struct edl *e, const char *ass, int tap,
 	int rc;
 
 	vg->frames = llround(e->duration * e->fps);
+	vg->width = e->width;
+	vg->height = e->height;
+	vg->fps = e->fps;
 	picture_pool_init(&vg->pool, e->width, e->height);
 	if ((rc = fgraph_init(ag, &vg->fg)) != AG_OK ||
 	    (rc = build(ag, vg, e, ass, tap)) != AG_OK) {
@@ -312,7 +339,7 @@ feed(struct agency *ag, struct vgraph *vg)
 	unsigned best = 0, r;
 	AVFrame *f;
 	size_t i;
-	int err;
+	int err, rc;
 
 	for (i = 0; i < vg->nsrc; i++) {
 		if (vg->src[i].buf == NULL || vg->src[i].ended)
@@ -327,11 +354,14 @@ feed(struct agency *ag, struct vgraph *vg)
 		return ag_fail(ag, AG_SOFTWARE, "the video graph stalled");
 	if (s->given == s->n) {
 		s->ended = 1;
+		source_close(s);
 		if ((err = av_buffersrc_add_frame_flags(s->buf, NULL, 0)) < 0)
 			return ag_fail(ag, AG_SOFTWARE, "cannot feed the video "
 			    "graph: %s", av_errtext(err));
 		return AG_OK;
 	}
+	if (!s->open && (rc = source_open(ag, vg, s)) != AG_OK)
+		return rc;
 	if (s->moving) {
 		if ((f = picture_pool_get(&vg->pool)) == NULL)
 			return ag_fail(ag, AG_OSERR, "out of memory");
@@ -408,6 +438,12 @@ vgraph_next(struct agency *ag, struct vgraph *vg, AVFrame **frame,
 	av_frame_free(&vg->last);
 	vg->last = av_frame_clone(f);
 give:
+	if (vg->burn != NULL && (rc = burn_frame(ag, vg->burn, f,
+	    vg->out * 1000 / vg->fps)) != AG_OK) {
+		av_frame_free(&f);
+		av_frame_free(&c);
+		return rc;
+	}
 	f->pts = vg->out++;
 	*frame = f;
 	if (clean != NULL)
@@ -431,13 +467,11 @@ vgraph_free(struct vgraph *vg)
 	if (vg == NULL)
 		return;
 	fgraph_release(&vg->fg);
-	for (i = 0; i < vg->nsrc; i++) {
-		av_frame_free(&vg->src[i].still);
-		if (vg->src[i].moving)
-			kenburns_release(&vg->src[i].kb);
-	}
+	for (i = 0; i < vg->nsrc; i++)
+		source_close(&vg->src[i]);
 	free(vg->src);
 	av_frame_free(&vg->last);
 	picture_pool_release(&vg->pool);
+	burn_free(vg->burn);
 	free(vg);
 }

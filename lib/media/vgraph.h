@@ -7,9 +7,10 @@
  * come from this file's code through a buffersrc (Ken Burns frames,
  * or one frame given again and again).  Segments are joined pairwise in
  * timeline order, by concat for a cut and by xfade for any other
- * transition; then the captions' ASS is burned in and the stream is
- * split: one output is the video, the other a tap of the same frames
- * without captions, for the thumbnail and the contact sheet.
+ * transition; then the stream is split: one output is the video, the
+ * other a tap of the same frames, for the thumbnail and the contact
+ * sheet; the captions are burned into the video's frames only, as they
+ * leave the graph (burn.h).
  *
  * vgraph_next() gives the frames in order, exactly round(duration * fps)
  * of them, pts 0, 1, 2, ... in 1/fps; it feeds whichever of our sources

@@ -9,6 +9,8 @@
 #include "platforms/platform.h"
 
 extern const struct platform_ops platform_dir;
+extern const struct platform_ops platform_facebook;
+extern const struct platform_ops platform_instagram;
 extern const struct platform_ops platform_s3;
 extern const struct platform_ops platform_tiktok;
 extern const struct platform_ops platform_webhook;
@@ -16,6 +18,8 @@ extern const struct platform_ops platform_youtube;
 
 const struct platform_ops *const platform_list[] = {
 	&platform_dir,
+	&platform_facebook,
+	&platform_instagram,
 	&platform_s3,
 	&platform_tiktok,
 	&platform_webhook,
