@@ -300,7 +300,10 @@ platform_oauth_client(struct agency *ag, const struct platform_ops *ops,
 	if ((v = platform_setting(ag, ops, settings, "redirect_port")) !=
 	    NULL && ag_parse_ll(v, 0, 65535, &port) == 0)
 		out->port = (int)port;
-	out->client_id = platform_setting(ag, ops, settings, "client_id");
+	/* The setting is named as the platform names the parameter
+	 * (TikTok's client_key). */
+	out->client_id = platform_setting(ag, ops, settings,
+	    out->id_param ? out->id_param : "client_id");
 	out->client_secret = cred_str(cred, "client_secret");
 }
 
@@ -446,10 +449,12 @@ platform_account_auth(struct agency *ag, const struct platform_auth_args *a,
 		oc.timeout = a->timeout;
 		if (oc.client_id == NULL || oc.auth_url == NULL ||
 		    oc.token_url == NULL) {
+			const char *id = oc.id_param ? oc.id_param :
+			    "client_id";
+
 			rc = ag_fail(ag, AG_CONFIG, "account '%s' has no "
-			    "client_id: add it with 'agency-upload accounts "
-			    "add %s --set client_id=ID'", a->account,
-			    a->account);
+			    "%s: add it with 'agency-upload accounts add %s "
+			    "--set %s=ID'", a->account, id, a->account, id);
 			goto out;
 		}
 		if (a->refresh) {

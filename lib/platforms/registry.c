@@ -14,6 +14,7 @@ extern const struct platform_ops platform_facebook;
 extern const struct platform_ops platform_instagram;
 extern const struct platform_ops platform_mastodon;
 extern const struct platform_ops platform_s3;
+extern const struct platform_ops platform_tiktok;
 extern const struct platform_ops platform_webhook;
 extern const struct platform_ops platform_youtube;
 
@@ -24,6 +25,7 @@ const struct platform_ops *const platform_list[] = {
 	&platform_instagram,
 	&platform_mastodon,
 	&platform_s3,
+	&platform_tiktok,
 	&platform_webhook,
 	&platform_youtube,
 	NULL
