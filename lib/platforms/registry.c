@@ -11,12 +11,14 @@
 extern const struct platform_ops platform_dir;
 extern const struct platform_ops platform_s3;
 extern const struct platform_ops platform_webhook;
+extern const struct platform_ops platform_x;
 extern const struct platform_ops platform_youtube;
 
 const struct platform_ops *const platform_list[] = {
 	&platform_dir,
 	&platform_s3,
 	&platform_webhook,
+	&platform_x,
 	&platform_youtube,
 	NULL
 };
