@@ -110,7 +110,10 @@ class X(platformfake.Handler):
 
     def reply(self, code, body=b"", ctype="application/json", headers=()):
         headers = list(headers)
-        if not any(k == "x-rate-limit-reset" for k, _ in headers):
+        # The API's answers count against the window; a 5xx from the
+        # front end does not, and carries no window.
+        if code < 500 and not any(k == "x-rate-limit-reset"
+                                  for k, _ in headers):
             headers += [("x-rate-limit-limit", "1875"),
                         ("x-rate-limit-remaining", "1874"),
                         ("x-rate-limit-reset",
