@@ -9,6 +9,7 @@
 #include "platforms/platform.h"
 
 extern const struct platform_ops platform_dir;
+extern const struct platform_ops platform_linkedin;
 extern const struct platform_ops platform_s3;
 extern const struct platform_ops platform_webhook;
 extern const struct platform_ops platform_x;
@@ -16,6 +17,7 @@ extern const struct platform_ops platform_youtube;
 
 const struct platform_ops *const platform_list[] = {
 	&platform_dir,
+	&platform_linkedin,
 	&platform_s3,
 	&platform_webhook,
 	&platform_x,
