@@ -532,9 +532,8 @@ finalize(struct upload_ctx *c)
 {
 	struct buf url = BUF_INIT;
 	cJSON *body, *r, *ids, *doc = NULL;
-	const cJSON *p;
 	char *text;
-	int rc, i = 0;
+	int rc, i, n;
 
 	body = cJSON_CreateObject();
 	r = cJSON_AddObjectToObject(body, "finalizeUploadRequest");
@@ -542,9 +541,11 @@ finalize(struct upload_ctx *c)
 	cJSON_AddStringToObject(r, "uploadToken", ag_jstr(c->j->extra,
 	    "upload_token") ? ag_jstr(c->j->extra, "upload_token") : "");
 	ids = cJSON_AddArrayToObject(r, "uploadedPartIds");
-	cJSON_ArrayForEach(p, cJSON_GetObjectItem(c->j->extra, "parts"))
-		cJSON_AddItemToArray(ids, cJSON_CreateString(etag(c, i++) ?
-		    etag(c, i - 1) : ""));
+	/* In order; send_parts() left none out. */
+	n = cJSON_GetArraySize(cJSON_GetObjectItem(c->j->extra, "parts"));
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(ids, cJSON_CreateString(etag(c, i) ?
+		    etag(c, i) : ""));
 	text = cJSON_PrintUnformatted(body);
 	cJSON_Delete(body);
 	buf_addf(&url, "%s/rest/videos?action=finalizeUpload", api(c));
