@@ -347,9 +347,9 @@ x_validate(struct upload_ctx *c)
 	hi = p->width < p->height ? p->height : p->width;
 	if (lo > SHORT_SIDE)
 		return ag_fail(c->ag, AG_DATAERR, "%s: '%s': %dx%d is larger "
-		    "than the 1280x1024 x takes: it needs a %s rendition "
-		    "(agency-upload --transcode)", c->account, c->video,
-		    p->width, p->height, limits.rendition);
+		    "than the 1280x1024 x takes either way round: scale it to "
+		    "fit (ffmpeg -vf scale=1024:-2)", c->account, c->video,
+		    p->width, p->height);
 	if (lo > 0 && hi > 3 * lo)
 		return ag_fail(c->ag, AG_DATAERR, "%s: '%s': the aspect ratio "
 		    "of %dx%d is beyond the 1:3 to 3:1 x takes", c->account,
