@@ -471,8 +471,8 @@ send_parts(struct upload_ctx *c, enum part *how)
 		}
 		again = 0;
 		if (rc == AG_TEMPFAIL && !c->later && ++fails < MAX_FAILS) {
-			ag_info(c->ag, "%s: part %d interrupted (%s); sending it "
-			    "again", c->account, i + 1, c->ag->err);
+			ag_info(c->ag, "%s: part %d interrupted (%s); sending "
+			    "it again", c->account, i + 1, c->ag->err);
 			again = 1;
 		} else if (rc == AG_OK && resp.status >= 200 &&
 		    resp.status < 300) {

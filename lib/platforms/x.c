@@ -476,7 +476,7 @@ append(struct upload_ctx *c, enum seg *how)
 		req.headers = h;
 		req.parts = parts;
 		req.nparts = 3;
-		req.idempotent = 1;	/* a segment sent again replaces it */
+		req.idempotent = 1;	/* sent again, it replaces itself */
 		rc = upload_send(c, &req, UP_AUTH, &dry, &resp);
 		if (rc == AG_OK && resp.status >= 200 && resp.status < 300) {
 			http_response_release(&resp);
@@ -627,9 +627,9 @@ x_upload(struct upload_ctx *c)
 		}
 		if (c->j->session == NULL) {
 			if (++restarts > 3)
-				return ag_fail(c->ag, AG_TEMPFAIL, "%s: X keeps "
-				    "forgetting the upload; try again later",
-				    c->account);
+				return ag_fail(c->ag, AG_TEMPFAIL, "%s: X "
+				    "keeps forgetting the upload; try again "
+				    "later", c->account);
 			if ((rc = initialize(c)) != AG_OK)
 				return rc;
 		}
@@ -638,8 +638,8 @@ x_upload(struct upload_ctx *c)
 			if ((rc = append(c, &how)) != AG_OK)
 				return rc;
 			if (how == SEG_GONE) {
-				ag_info(c->ag, "%s: X no longer knows media %s; "
-				    "uploading again", c->account,
+				ag_info(c->ag, "%s: X no longer knows media "
+				    "%s; uploading again", c->account,
 				    c->j->session);
 				upload_journal_set(&c->j->session, NULL);
 				continue;

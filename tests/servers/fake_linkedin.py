@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""fake_linkedin.py - LinkedIn's Videos and Posts APIs (/rest), on platformfake.
+"""fake_linkedin.py - LinkedIn's Videos and Posts APIs, on platformfake.
 
     python3 tests/servers/fake_linkedin.py --port-file F [--log L]
         [--part-size BYTES] [--versions V,V...] [--no-refresh]
