@@ -10,7 +10,7 @@
 # 720x1280 rendition, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 99
+plan 104
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -162,6 +162,26 @@ grep_err 'looked for' 'looking for agency-'
 ok_if 'one post, not two, and the agency.post has its id' \
     "one_post $n && log_has 'any(\"/2/users/\" in r[\"path\"] and \"/tweets?\" in r[\"path\"] for r in L)' &&
      [ \"\$(json_get post.json 'd[\"remote_id\"]')\" = \"\$(fake_state 'd[\"tweets\"][-1][\"id\"]')\" ]"
+
+# A slow server: a request that timed out is sent again; a post that
+# timed out and was made all the same is not made twice.
+printf 'upload:\n  poll_interval: 0.05\nhttp:\n  timeout: 0.5\n' >slow.yaml
+prod
+log_mark
+fake_fault slow 1200
+check 'the first request too slow: timed out, sent again' \
+    'agency-upload -v --config slow.yaml --to x:main p.json'
+grep_err 'saying so' 'initialize: Timeout was reached; retry 1 of'
+ok_if 'one post' "one_post $n"
+prod
+log_mark
+fake_fault post-slow 1200
+check 'the post made after the client gave up: one post all the same' \
+    'agency-upload -v --config slow.yaml --to x:main p.json >post.json'
+ok_if 'one post, the one the agency.post names' \
+    "sleep 1; one_post $n &&
+     log_has 'sum(r[\"path\"] == \"/2/tweets\" for r in L) == 2' &&
+     [ \"\$(json_get post.json 'd[\"remote_id\"]')\" = \"\$(fake_state \"[t['id'] for t in d['tweets'] if t['text'].startswith('Post c_x$n ')][0]\")\" ]"
 
 # Processing.
 prod

@@ -38,8 +38,10 @@ seconds); a 429 has no Retry-After, only the reset.  Faults (besides
 platformfake's): drop cuts an APPEND; finalize-5xx answers FINALIZE
 with a 5xx once; create-drop makes the post and drops the connection;
 media-fail fails the next processing; check-after=S asks the next
-FINALIZE or STATUS to wait S seconds; 5xx, 429, expire-token and slow on
-any API call.
+FINALIZE or STATUS to wait S seconds; post-slow=MS makes the next post
+only after MS (a client that gave up may post again: X's duplicate
+check answers that one); 5xx, 429, expire-token and slow on any API
+call.
 
 GET /_fake/state: {"tweets": [...], "uploads": N}; a post carries its
 text, media ids and its video's sha256 and size.  POST
@@ -361,6 +363,10 @@ class X(platformfake.Handler):
 
     def create(self, m):
         s = self.server
+        slow = s.faults.take("post-slow")
+        if slow:                    # the post is made after a while
+            self.body()
+            time.sleep(int(slow) / 1000)
         with s.lock:
             if not self.api_checks():
                 return
