@@ -10,7 +10,7 @@
 # limits, a retired API version, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 88
+plan 91
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -112,13 +112,23 @@ check 'a 500 at finalizeUpload: finalized again' 'agency-upload --to linkedin:ma
 ok_if 'one post, after the 500' \
     'one_post 5 && log_has "any(r[\"status\"] == 500 and \"finalizeUpload\" in r[\"path\"] for r in L)"'
 
+# A slow server: a request that timed out is sent again.
+printf 'upload:\n  poll_interval: 0.05\nhttp:\n  timeout: 0.5\n' >slow.yaml
+prod
+log_mark
+fake_fault slow 1200
+check 'the first request too slow: timed out, sent again' \
+    'agency-upload -v --config slow.yaml --to linkedin:main p.json'
+grep_err 'saying so' 'Timeout was reached; retry 1 of'
+ok_if 'one post' "one_post $n"
+
 # Throttling: a 429 without any header.
 prod
 log_mark
 fake_fault 429
 check 'a 429: backed off, then done' 'agency-upload --to linkedin:main p.json'
 ok_if 'one post, after the 429' \
-    'one_post 6 && log_has "any(r[\"status\"] == 429 for r in L)"'
+    'one_post 7 && log_has "any(r[\"status\"] == 429 for r in L)"'
 prod
 fake_fault 429 '' 0
 expect_code 'a 429 that lasts: 75, until the daily limits reset' 75 \
@@ -126,7 +136,7 @@ expect_code 'a 429 that lasts: 75, until the daily limits reset' 75 \
 grep_err 'saying when' "daily limits reset at midnight UTC\\); try again in [0-9]+ s"
 fake_fault 429 '' 1
 check 'the next run goes on' 'agency-upload --to linkedin:main p.json'
-ok_if 'one post' 'one_post 7'
+ok_if 'one post' 'one_post 8'
 
 # Tokens: an approved partner's refresh token is used; without one an
 # expired token means authorizing again: 77.
