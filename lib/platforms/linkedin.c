@@ -291,6 +291,11 @@ li_validate(struct upload_ctx *c)
 	const struct media_probe *p = c->probe;
 	int rc;
 
+	/* Never post publicly what was meant not to be. */
+	if (c->privacy != NULL && strcmp(c->privacy, "public") != 0)
+		return ag_fail(c->ag, AG_USAGE, "%s: --privacy %s: LinkedIn "
+		    "has no such thing; set the account's visibility (PUBLIC, "
+		    "CONNECTIONS or LOGGED_IN)", c->account, c->privacy);
 	if ((rc = platform_check_media(c, &limits)) != AG_OK)
 		return rc;
 	if (p->width > 0 && p->height > 0 &&

@@ -341,6 +341,10 @@ x_validate(struct upload_ctx *c)
 	const struct media_probe *p = c->probe;
 	int rc, lo, hi;
 
+	/* Nothing on X is private: never post what was meant not to be. */
+	if (c->privacy != NULL && strcmp(c->privacy, "public") != 0)
+		return ag_fail(c->ag, AG_USAGE, "%s: --privacy %s: posts on X "
+		    "are public", c->account, c->privacy);
 	if ((rc = platform_check_media(c, &limits)) != AG_OK)
 		return rc;
 	lo = p->width < p->height ? p->width : p->height;

@@ -10,7 +10,7 @@
 # 720x1280 rendition, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 104
+plan 106
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -282,8 +282,11 @@ check 'an account for at most 1 s' \
 prod
 expect_code 'a longer video: 65' 65 'agency-upload --to x:main p.json'
 grep_err 'naming the limit' 'duration \(s\) 2[.0-9]* is over 1'
-ok_if 'not one request was sent for them' '[ $(wc -l <"$FAKE_LOG") -eq "$r0" ]'
 agency-upload accounts add x:main --set max_duration= >/dev/null
+expect_code '--privacy private: 64, X has no private posts' 64 \
+    'agency-upload --privacy private --to x:main p.json'
+grep_err 'saying so' 'privacy private: posts on X are public'
+ok_if 'not one request was sent for them' '[ $(wc -l <"$FAKE_LOG") -eq "$r0" ]'
 
 # --transcode: the 720x1280 rendition, made beside the video and posted.
 check '--transcode makes the rendition X takes and posts it' \

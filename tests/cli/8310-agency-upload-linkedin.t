@@ -10,7 +10,7 @@
 # limits, a retired API version, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 91
+plan 93
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -232,6 +232,10 @@ expect_code 'a 2 s video: 65' 65 'agency-upload --to linkedin:main short.json'
 grep_err 'naming the limit' 'duration \(s\) 2[.0-9]* is under 3'
 expect_code 'a 4:1 video: 65' 65 'agency-upload --to linkedin:main wide.json'
 grep_err 'naming the limit' 'aspect ratio of 960x240 is beyond the 1:2.4 to 2.4:1'
+prod
+expect_code '--privacy private: 64, LinkedIn has its own visibility' 64 \
+    'agency-upload --privacy private --to linkedin:main p.json'
+grep_err 'saying so' 'privacy private: LinkedIn has no such thing; set the account.s visibility'
 ok_if 'not one request was sent for them' '[ $(wc -l <"$FAKE_LOG") -eq "$r0" ]'
 
 prod
