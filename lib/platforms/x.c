@@ -446,6 +446,8 @@ append(struct upload_ctx *c, enum seg *how)
 	int rc = AG_OK, fails = 0, again;
 
 	*how = SEG_OK;
+	if (c->j->sent >= c->bytes)
+		return AG_OK;		/* all in: killed at finalize */
 	buf_addf(&url, "%s/2/media/upload/%s/append", api(c), c->j->session);
 	buf_addf(&ct, "Content-Type: multipart/form-data; boundary=%s",
 	    c->marker);
