@@ -40,8 +40,8 @@ client secret in the body, the token endpoint also at
 /oauth/v2/accessToken; refresh tokens are given (an approved partner)
 unless --no-refresh.  Faults (besides platformfake's): drop cuts a part;
 5xx on any call, parts too; finalize-5xx; create-drop makes the post
-and drops the connection; processing=N; processing-fail; 429, slow,
-expire-token.
+and drops the connection; answer-slow=MS makes the post and answers
+after MS; processing=N; processing-fail; 429, slow, expire-token.
 
 GET /_fake/state: {"posts": [...], "videos": N}; a post carries its
 commentary, that text unescaped ("text"), its video's URN, sha256 and
@@ -436,6 +436,9 @@ class LinkedIn(platformfake.Handler):
             x["posts"].append(p)
             if s.faults.take("create-drop") is not None:
                 self.drop_connection()
+            slow = s.faults.take("answer-slow")
+        if slow:                    # made, and the answer takes a while
+            time.sleep(int(slow) / 1000)
         self.reply(201, b"", ctype="text/plain",
                    headers=[("x-restli-id", p["id"]),
                             ("x-linkedin-id", p["id"])])
