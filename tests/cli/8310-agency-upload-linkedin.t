@@ -10,7 +10,7 @@
 # limits, a retired API version, the dry run.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-upload.sh"
-plan 93
+plan 98
 
 mkdir -p config/agency
 printf 'upload:\n  poll_interval: 0.05\n' >config/agency/config.yaml
@@ -211,6 +211,21 @@ check 'the upload URLs expired meanwhile: uploaded again' \
     'agency-upload -v --to linkedin:main p.json'
 grep_err 'saying so' 'refused the upload URL'
 ok_if 'one post, our bytes' "one_post $n"
+
+# As an organization: its URN is the author and the video's owner; one
+# the member may not post for is refused, 65.
+check 'an account posting as a page' \
+    'agency-upload accounts add linkedin:main --set author=urn:li:organization:2414183'
+prod
+check 'publish as the page' 'agency-upload --to linkedin:main p.json'
+ok_if 'the page is the author' \
+    "one_post $n && [ \"\$(fake_state 'd[\"posts\"][-1][\"author\"]')\" = urn:li:organization:2414183 ]"
+agency-upload accounts add linkedin:main --set author=urn:li:organization:1 >/dev/null
+prod
+expect_code 'a page the member may not post for: 65' 65 \
+    'agency-upload --to linkedin:main p.json'
+grep_err "with LinkedIn's words" 'initializeUpload: HTTP 403: Accessing this video resource is forbidden'
+agency-upload accounts add linkedin:main --set author= >/dev/null
 
 # A retired API version: the account's configuration, 78.
 check 'an account on a retired version' \
