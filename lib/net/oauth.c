@@ -413,8 +413,10 @@ oauth_authorize(struct agency *ag, const struct oauth_client *c,
 		if (c->scope != NULL)
 			ag_form_add(&q, "scope", c->scope);
 		ag_form_add(&q, "state", state.data);
-		ag_form_add(&q, "code_challenge", chal.data);
-		ag_form_add(&q, "code_challenge_method", "S256");
+		if (!c->no_pkce) {
+			ag_form_add(&q, "code_challenge", chal.data);
+			ag_form_add(&q, "code_challenge_method", "S256");
+		}
 		buf_addstr(&url, buf_str(&q));
 		buf_release(&q);
 	}
@@ -442,7 +444,8 @@ oauth_authorize(struct agency *ag, const struct oauth_client *c,
 	ag_form_add(&form, "grant_type", "authorization_code");
 	ag_form_add(&form, "code", code);
 	ag_form_add(&form, "redirect_uri", redirect.data);
-	ag_form_add(&form, "code_verifier", verifier.data);
+	if (!c->no_pkce)
+		ag_form_add(&form, "code_verifier", verifier.data);
 	rc = token_post(ag, c, &form, &answer_doc, &dead);
 	answer(conn, rc == AG_OK ? 200 : 400, rc == AG_OK ? PAGE_OK :
 	    PAGE_FAIL);

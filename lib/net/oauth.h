@@ -54,6 +54,9 @@ struct oauth_client {
 	int basic;			/* client credentials in HTTP Basic,
 					 * not the body */
 	int hex_challenge;		/* S256 challenge as hex (TikTok) */
+	int no_pkce;			/* a confidential client of a server
+					 * without PKCE (LinkedIn): no
+					 * challenge, no verifier */
 	int port;			/* the redirect's port; 0: any free */
 	double timeout;			/* seconds to wait for the browser;
 					 * 0: 300 */

@@ -288,6 +288,7 @@ platform_oauth_client(struct agency *ag, const struct platform_ops *ops,
 		out->id_param = d->id_param;
 		out->basic = d->basic;
 		out->hex_challenge = d->hex_challenge;
+		out->no_pkce = d->no_pkce;
 	}
 	if ((v = platform_setting(ag, ops, settings, "auth_url")) != NULL)
 		out->auth_url = v;

@@ -157,6 +157,7 @@ struct platform_oauth {
 	const char *id_param;		/* NULL: client_id */
 	int basic;			/* client auth with HTTP Basic */
 	int hex_challenge;
+	int no_pkce;			/* the server takes no PKCE */
 };
 
 struct platform_ops {

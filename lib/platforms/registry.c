@@ -12,10 +12,12 @@ extern const struct platform_ops platform_bluesky;
 extern const struct platform_ops platform_dir;
 extern const struct platform_ops platform_facebook;
 extern const struct platform_ops platform_instagram;
+extern const struct platform_ops platform_linkedin;
 extern const struct platform_ops platform_mastodon;
 extern const struct platform_ops platform_s3;
 extern const struct platform_ops platform_tiktok;
 extern const struct platform_ops platform_webhook;
+extern const struct platform_ops platform_x;
 extern const struct platform_ops platform_youtube;
 
 const struct platform_ops *const platform_list[] = {
@@ -23,10 +25,12 @@ const struct platform_ops *const platform_list[] = {
 	&platform_dir,
 	&platform_facebook,
 	&platform_instagram,
+	&platform_linkedin,
 	&platform_mastodon,
 	&platform_s3,
 	&platform_tiktok,
 	&platform_webhook,
+	&platform_x,
 	&platform_youtube,
 	NULL
 };

@@ -116,7 +116,7 @@ grep_err 'and says what it would do' "rename it to '$PUB/archive/c_dry'"
 expect_code 'no --to: usage, 64' 64 'agency-upload p.json'
 expect_code 'a bad account name: 64' 64 'agency-upload --to nocolon p.json'
 expect_code 'an unknown platform: 78' 78 'agency-upload --to myspace:me p.json'
-grep_err 'naming the known ones' "no platform 'myspace' \(known: bluesky, dir, facebook, instagram, mastodon, s3, tiktok, webhook, youtube\)"
+grep_err 'naming the known ones' "no platform 'myspace' \(known: bluesky, dir, facebook, instagram, linkedin, mastodon, s3, tiktok, webhook, x, youtube\)"
 expect_code 'no such file: 66' 66 'agency-upload --to dir:archive nothere.json'
 echo '{"kind":"agency.script","version":1}' >script.json
 expect_code 'another kind of document: 65' 65 'agency-upload --to dir:archive script.json'
