@@ -5,6 +5,8 @@
  * client) register a release function with ag_on_release(); the core
  * does not know them, so dependencies still point down.
  */
+#include <sys/resource.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -122,6 +124,18 @@ ag_release(struct agency *ag)
 int
 ag_finish(struct agency *ag, int rc)
 {
+	struct rusage self, kids;
+
+	/* What the run cost, the process apart from its children (-vv). */
+	if (getrusage(RUSAGE_SELF, &self) == 0 &&
+	    getrusage(RUSAGE_CHILDREN, &kids) == 0)
+		ag_debug(ag, "used %.3f s of CPU and %ld KB at most; its "
+		    "children %.3f s and %ld KB", (double)self.ru_utime.tv_sec +
+		    (double)self.ru_stime.tv_sec + (self.ru_utime.tv_usec +
+		    self.ru_stime.tv_usec) / 1e6, self.ru_maxrss,
+		    (double)kids.ru_utime.tv_sec + (double)kids.ru_stime.tv_sec +
+		    (kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6,
+		    kids.ru_maxrss);
 	if (rc != AG_OK && rc != AG_FALSE && ag->err[0] != '\0')
 		ag_print_error(ag, ag->err);
 	if ((fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) &&
