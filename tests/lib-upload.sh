@@ -166,3 +166,70 @@ npm_server() {
 	   skip_all "installing ${_dir##*/} from npm failed: $(tail -n 1 "$T/npm.log")" ;;
 	esac
 }
+
+# upload_chaos ACCOUNT N SEED SPREAD RUNS COUNT [FAULT ARG]: the chaos
+# loop.  Publishes p0.json (an agency.production of content c_ch_0) to
+# ACCOUNT RUNS times (1 to 3, as c_ch_0, c_ch_00, c_ch_000) to measure
+# how long a publish takes here, the longest, full; then, N times, one
+# of content c_ch_I is started and killed with -9 after a pseudo-random
+# full * (0.2 + SPREAD * rand()) ms (awk's srand(SEED): replayable),
+# then the same command is run again without a kill.  Before every odd
+# I, FAULT ARG (when given) is armed with fake_fault.  After each re-run
+# the post must be published and COUNT I IDEM-KEY (a command of the
+# test) must print 1, the number of posts of it on the server; else a
+# line goes to bad.  Each kill's exit status and journal state go to
+# states ("137 uploading"), the run's stderr to run.err; killed is
+# the number of runs that were killed before they ended, and what their
+# journals were is printed as comments.  Needs DB (the store).
+upload_chaos() {
+	_acct=$1
+	_n=$2
+	_seed=$3
+	_spread=$4
+	_runs=$5
+	_count=$6
+	shift 6
+	: >states
+	: >bad
+	full=0
+	for _k in 0 00 000; do
+		[ "$_runs" -gt 0 ] || break
+		_runs=$((_runs - 1))
+		sed "s/c_ch_0/c_ch_$_k/g" p0.json >p.json
+		_s0=$(date +%s%N)
+		agency-upload --to "$_acct" p.json >/dev/null
+		_ms=$(( ($(date +%s%N) - _s0) / 1000000 ))
+		[ "$_ms" -gt "$full" ] && full=$_ms
+	done
+	echo "# one publish takes $full ms here"
+	awk -v n="$_n" -v full=$full -v seed="$_seed" -v spread="$_spread" \
+	    'BEGIN { srand(seed); for (i = 1; i <= n; i++)
+	    printf "%d\n", full * (0.2 + spread * rand()) }' >delays
+	_i=0
+	while read -r _ms; do
+		_i=$((_i + 1))
+		sed "s/c_ch_0/c_ch_$_i/g" p0.json >p.json
+		[ $# -gt 0 ] && [ $((_i % 2)) -eq 1 ] && fake_fault "$@"
+		agency-upload --to "$_acct" p.json >/dev/null 2>>run.err &
+		_pid=$!
+		sleep "$(printf '%d.%03d' $((_ms / 1000)) $((_ms % 1000)))"
+		kill -9 $_pid 2>/dev/null
+		wait $_pid 2>/dev/null
+		echo "$?" "$(sqlite3 "$DB" \
+		    "SELECT state FROM uploads WHERE content_id = 'c_ch_$_i'")" \
+		    >>states
+		if ! agency-upload --to "$_acct" p.json >post.json 2>>run.err ||
+		    ! grep -q '"state":"published"' post.json; then
+			echo "$_i: the re-run did not publish" >>bad
+			continue
+		fi
+		_m=$(sqlite3 "$DB" \
+		    "SELECT idem_key FROM uploads WHERE content_id = 'c_ch_$_i'")
+		_c=$($_count "$_i" "$_m")
+		[ "$_c" -eq 1 ] || echo "$_i: $_c posts" >>bad
+	done <delays
+	killed=$(grep -c '^137 ' states)
+	echo "# $killed of $_n runs were killed before they ended; journal states then:"
+	awk '$1 == 137 { n[$2 == "" ? "none" : $2]++ }
+	    END { for (s in n) printf "#   %s %d\n", s, n[s] }' states | sort
+}
