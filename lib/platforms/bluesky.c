@@ -1077,10 +1077,8 @@ bs_status(struct upload_ctx *c, cJSON **out)
 	rc = get_record(c, did, key + 1);
 	if (rc != AG_OK && rc != AG_FALSE)
 		return rc;
-	*out = cJSON_CreateObject();
-	cJSON_AddBoolToObject(*out, "exists", rc == AG_OK);
-	if (rc == AG_OK)
-		cJSON_AddStringToObject(*out, "uri", c->remote_id);
+	*out = upload_status_doc(rc == AG_OK, "uri", rc == AG_OK ?
+	    cJSON_CreateString(c->remote_id) : NULL, NULL);
 	return AG_OK;
 }
 

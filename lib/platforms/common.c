@@ -245,6 +245,20 @@ upload_crash(struct upload_ctx *c, const char *point)
 	}
 }
 
+cJSON *
+upload_status_doc(int exists, const char *member, cJSON *value,
+    const char *error)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "exists", exists);
+	if (value != NULL)
+		cJSON_AddItemToObject(o, member, value);
+	else if (error != NULL)
+		cJSON_AddStringToObject(o, "error", error);
+	return o;
+}
+
 char *
 upload_xml_text(const char *xml, const char *tag, const char **from)
 {

@@ -319,11 +319,9 @@ static int
 dir_status(struct upload_ctx *c, cJSON **out)
 {
 	char *final = final_dir(c);
-	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(o, "path", final);
-	cJSON_AddBoolToObject(o, "exists", ours(c, final) == 1);
-	*out = o;
+	*out = upload_status_doc(ours(c, final) == 1, "path",
+	    cJSON_CreateString(final), NULL);
 	free(final);
 	return AG_OK;
 }

@@ -378,7 +378,7 @@ static int
 ig_status(struct upload_ctx *c, cJSON **out)
 {
 	struct buf url = BUF_INIT;
-	cJSON *doc = NULL, *o;
+	cJSON *doc = NULL;
 	int rc;
 
 	graph_url(c, &url, "api_url", "%s?fields=id,permalink,timestamp,"
@@ -387,14 +387,8 @@ ig_status(struct upload_ctx *c, cJSON **out)
 	buf_release(&url);
 	if (rc != AG_OK && rc != AG_DATAERR)
 		return rc;
-	o = cJSON_CreateObject();
-	cJSON_AddBoolToObject(o, "exists", rc == AG_OK);
-	if (doc != NULL)
-		cJSON_AddItemToObject(o, "media", doc);
-	else
-		cJSON_AddStringToObject(o, "error", c->ag->err);
+	*out = upload_status_doc(rc == AG_OK, "media", doc, c->ag->err);
 	ag_clear_error(c->ag);
-	*out = o;
 	return AG_OK;
 }
 

@@ -801,8 +801,7 @@ li_status(struct upload_ctx *c, cJSON **out)
 		http_response_release(&resp);
 		return rc;
 	}
-	o = cJSON_CreateObject();
-	cJSON_AddBoolToObject(o, "exists", resp.status == 200);
+	o = upload_status_doc(resp.status == 200, NULL, NULL, NULL);
 	doc = resp.status == 200 ? cJSON_ParseWithLength(buf_str(&resp.body),
 	    resp.body.len) : NULL;
 	if (ag_jstr(doc, "lifecycleState") != NULL)

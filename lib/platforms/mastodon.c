@@ -500,8 +500,7 @@ md_status(struct upload_ctx *c, cJSON **out)
 		goto out;
 	}
 	doc = cJSON_ParseWithLength(buf_str(&resp.body), resp.body.len);
-	o = cJSON_CreateObject();
-	cJSON_AddBoolToObject(o, "exists", resp.status == 200);
+	o = upload_status_doc(resp.status == 200, NULL, NULL, NULL);
 	if (resp.status == 200 && ag_jstr(doc, "visibility") != NULL)
 		cJSON_AddStringToObject(o, "visibility", ag_jstr(doc,
 		    "visibility"));

@@ -327,6 +327,14 @@ char *upload_xml_text(const char *xml, const char *tag, const char **from);
  * / message / error, or an XML <Message>, or the body's first line. */
 void upload_error_message(const struct http_response *resp, char *buf,
     size_t len);
+/*
+ * upload_status_doc() - what a status op answers, as a new object:
+ * {"exists": exists}, then member: value (stolen) when value is not
+ * NULL, else "error": error when error is not NULL.  member may be
+ * NULL (then so is value) for a platform that adds its own members.
+ */
+struct cJSON *upload_status_doc(int exists, const char *member,
+    struct cJSON *value, const char *error);
 
 /* ------------------------------------------------------------------ */
 /* The engine (upload.c). */

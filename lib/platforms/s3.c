@@ -731,8 +731,7 @@ s3_status(struct upload_ctx *c, cJSON **out)
 
 	if (rc != AG_OK && rc != AG_FALSE)
 		return rc;
-	*out = cJSON_CreateObject();
-	cJSON_AddBoolToObject(*out, "exists", rc == AG_OK);
+	*out = upload_status_doc(rc == AG_OK, NULL, NULL, NULL);
 	return AG_OK;
 }
 

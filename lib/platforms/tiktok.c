@@ -1038,8 +1038,7 @@ tt_status(struct upload_ctx *c, cJSON **out)
 		buf_release(&raw);
 		return rc;
 	}
-	o = cJSON_CreateObject();
-	cJSON_AddBoolToObject(o, "exists", doc != NULL);
+	o = upload_status_doc(doc != NULL, NULL, NULL, NULL);
 	if (doc != NULL) {
 		cJSON_AddStringToObject(o, "status", ag_jstr(doc, "status") ?
 		    ag_jstr(doc, "status") : "");

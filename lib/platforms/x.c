@@ -843,7 +843,7 @@ x_status(struct upload_ctx *c, cJSON **out)
 	struct http_request req;
 	struct http_response resp;
 	struct buf url = BUF_INIT;
-	cJSON *doc = NULL, *o;
+	cJSON *doc = NULL;
 	const cJSON *d;
 	int rc;
 
@@ -860,13 +860,10 @@ x_status(struct upload_ctx *c, cJSON **out)
 	}
 	doc = cJSON_ParseWithLength(buf_str(&resp.body), resp.body.len);
 	d = cJSON_GetObjectItem(doc, "data");
-	o = cJSON_CreateObject();
-	cJSON_AddBoolToObject(o, "exists", d != NULL);
-	if (d != NULL)
-		cJSON_AddItemToObject(o, "post", cJSON_Duplicate(d, 1));
+	*out = upload_status_doc(d != NULL, "post", cJSON_Duplicate(d, 1),
+	    NULL);
 	cJSON_Delete(doc);
 	http_response_release(&resp);
-	*out = o;
 	return AG_OK;
 }
 

@@ -789,7 +789,7 @@ static int
 yt_status(struct upload_ctx *c, cJSON **out)
 {
 	struct buf url = BUF_INIT;
-	cJSON *doc = NULL, *o;
+	cJSON *doc = NULL;
 	const cJSON *v, *st;
 	int rc;
 
@@ -801,12 +801,9 @@ yt_status(struct upload_ctx *c, cJSON **out)
 		return rc;
 	v = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 0);
 	st = cJSON_GetObjectItem(v, "status");
-	o = cJSON_CreateObject();
-	cJSON_AddBoolToObject(o, "exists", v != NULL);
-	if (st != NULL)
-		cJSON_AddItemToObject(o, "status", cJSON_Duplicate(st, 1));
+	*out = upload_status_doc(v != NULL, "status", cJSON_Duplicate(st, 1),
+	    NULL);
 	cJSON_Delete(doc);
-	*out = o;
 	return AG_OK;
 }
 
