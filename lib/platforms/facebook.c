@@ -89,15 +89,7 @@ page(struct upload_ctx *c)
 static char *
 description(struct upload_ctx *c)
 {
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	buf_addstr(&b, c->description);
-	for (i = 0; i < c->ntags; i++)
-		buf_addf(&b, "%s#%s", i ? " " : b.len ? "\n\n" : "",
-		    c->tags[i]);
-	buf_addf(&b, "%s%s", b.len ? "\n\n" : "", c->marker);
-	return buf_detach(&b);
+	return graph_text(c, c->description);
 }
 
 static int
@@ -363,19 +355,8 @@ fb_find(struct upload_ctx *c)
 static int
 fb_status(struct upload_ctx *c, cJSON **out)
 {
-	struct buf url = BUF_INIT;
-	cJSON *doc = NULL;
-	int rc;
-
-	graph_url(c, &url, "api_url", "%s?fields=id,status,permalink_url,"
-	    "created_time", c->j->remote_id);
-	rc = graph_call(c, "GET", url.data, NULL, 1, "video", "{}", &doc);
-	buf_release(&url);
-	if (rc != AG_OK && rc != AG_DATAERR)
-		return rc;
-	*out = upload_status_doc(rc == AG_OK, "video", doc, c->ag->err);
-	ag_clear_error(c->ag);
-	return AG_OK;
+	return graph_status(c, "id,status,permalink_url,created_time",
+	    "video", out);
 }
 
 const struct platform_ops platform_facebook = {

@@ -1,7 +1,8 @@
 /*
  * graph.c - the Meta Graph API for instagram.c and facebook.c: its
- * URLs, its error envelope and rate-limit codes, the resumable upload
- * and the search of a list edge for our marker (see graph.h).
+ * URLs, its error envelope and rate-limit codes, the resumable upload,
+ * the search of a list edge for our marker, the text of a post and the
+ * status op (see graph.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -454,4 +455,37 @@ graph_find(struct upload_ctx *c, const char *url, const char *field,
 	free(cursor);
 	buf_release(&u);
 	return rc;
+}
+
+char *
+graph_text(struct upload_ctx *c, const char *text)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_addstr(&b, text);
+	for (i = 0; i < c->ntags; i++)
+		buf_addf(&b, "%s#%s", i ? " " : b.len ? "\n\n" : "",
+		    c->tags[i]);
+	buf_addf(&b, "%s%s", b.len ? "\n\n" : "", c->marker);
+	return buf_detach(&b);
+}
+
+int
+graph_status(struct upload_ctx *c, const char *fields, const char *member,
+    cJSON **out)
+{
+	struct buf url = BUF_INIT;
+	cJSON *doc = NULL;
+	int rc;
+
+	graph_url(c, &url, "api_url", "%s?fields=%s", c->j->remote_id,
+	    fields);
+	rc = graph_call(c, "GET", url.data, NULL, 1, member, "{}", &doc);
+	buf_release(&url);
+	if (rc != AG_OK && rc != AG_DATAERR)
+		return rc;
+	*out = upload_status_doc(rc == AG_OK, member, doc, c->ag->err);
+	ag_clear_error(c->ag);
+	return AG_OK;
 }

@@ -105,6 +105,22 @@ int graph_upload_file(struct upload_ctx *c, const char *uri,
     struct cJSON **out);
 
 /*
+ * graph_text() - a post's text as Meta shows it (new string): text,
+ * then c's hashtags ("#a #b"), then our marker on the last line, each
+ * part after a blank line when something comes before it.
+ */
+char *graph_text(struct upload_ctx *c, const char *text);
+
+/*
+ * graph_status() - a status op: GET the published object
+ * (c->j->remote_id) with fields; *out is upload_status_doc()'s with
+ * the answer as member, or, when Meta refuses (AG_DATAERR: deleted,
+ * not ours), exists false and its error.  Other failures are returned.
+ */
+int graph_status(struct upload_ctx *c, const char *fields,
+    const char *member, struct cJSON **out);
+
+/*
  * graph_find() - look through a list edge (url already carries
  * ?fields=...&limit=N), newest first, for at most pages pages, for an
  * item whose string member field holds c->marker.  AG_OK with *item (a

@@ -73,15 +73,7 @@ ig_user(struct upload_ctx *c)
 static char *
 caption(struct upload_ctx *c)
 {
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	buf_addstr(&b, *c->description ? c->description : c->title);
-	for (i = 0; i < c->ntags; i++)
-		buf_addf(&b, "%s#%s", i ? " " : b.len ? "\n\n" : "",
-		    c->tags[i]);
-	buf_addf(&b, "%s%s", b.len ? "\n\n" : "", c->marker);
-	return buf_detach(&b);
+	return graph_text(c, *c->description ? c->description : c->title);
 }
 
 static size_t
@@ -377,19 +369,8 @@ ig_find(struct upload_ctx *c)
 static int
 ig_status(struct upload_ctx *c, cJSON **out)
 {
-	struct buf url = BUF_INIT;
-	cJSON *doc = NULL;
-	int rc;
-
-	graph_url(c, &url, "api_url", "%s?fields=id,permalink,timestamp,"
-	    "media_type,media_product_type", c->j->remote_id);
-	rc = graph_call(c, "GET", url.data, NULL, 1, "media", "{}", &doc);
-	buf_release(&url);
-	if (rc != AG_OK && rc != AG_DATAERR)
-		return rc;
-	*out = upload_status_doc(rc == AG_OK, "media", doc, c->ag->err);
-	ag_clear_error(c->ag);
-	return AG_OK;
+	return graph_status(c, "id,permalink,timestamp,media_type,"
+	    "media_product_type", "media", out);
 }
 
 const struct platform_ops platform_instagram = {
