@@ -426,3 +426,38 @@ out:
 	buf_release(&auth);
 	return rc;
 }
+
+int
+upload_json(struct upload_ctx *c, const struct http_request *req,
+    const char *step, const char *dry_body,
+    int (*trouble)(struct upload_ctx *c, const char *step,
+    const struct http_response *resp, int tries, int *again),
+    cJSON **out)
+{
+	struct http_request r;
+	struct http_response resp;
+	struct upload_dry dry = { 200, NULL, dry_body };
+	int rc, again, tries = 0;
+
+	for (;;) {
+		r = *req;
+		rc = upload_send(c, &r, UP_AUTH, &dry, &resp);
+		if (rc == AG_OK && resp.status == 200) {
+			*out = cJSON_ParseWithLength(buf_str(&resp.body),
+			    resp.body.len);
+			if (*out == NULL)
+				rc = ag_fail(c->ag, AG_TEMPFAIL, "%s: %s: the "
+				    "answer is not JSON", c->account, step);
+			break;
+		}
+		if (rc == AG_OK)
+			rc = trouble(c, step, &resp, tries++, &again);
+		else
+			again = 0;
+		http_response_release(&resp);
+		if (rc != AG_OK || !again)
+			return rc;
+	}
+	http_response_release(&resp);
+	return rc;
+}

@@ -156,40 +156,18 @@ graph_call(struct upload_ctx *c, const char *method, const char *url,
     const char *dry_body, cJSON **out)
 {
 	struct http_request req;
-	struct http_response resp;
-	struct upload_dry dry = { 200, NULL, dry_body };
 	const char *h[2] = { "Content-Type: application/x-www-form-urlencoded",
 	    NULL };
-	int rc, again, tries = 0;
 
-	for (;;) {
-		http_request_init(&req, url);
-		req.method = method;
-		if (form != NULL) {
-			req.headers = h;
-			req.body = form;
-			req.body_len = strlen(form);
-		}
-		req.idempotent = idempotent || strcmp(method, "GET") == 0;
-		rc = upload_send(c, &req, UP_AUTH, &dry, &resp);
-		if (rc == AG_OK && resp.status == 200) {
-			*out = cJSON_ParseWithLength(buf_str(&resp.body),
-			    resp.body.len);
-			if (*out == NULL)
-				rc = ag_fail(c->ag, AG_TEMPFAIL, "%s: %s: the "
-				    "answer is not JSON", c->account, step);
-			break;
-		}
-		if (rc == AG_OK)
-			rc = graph_trouble(c, step, &resp, tries++, &again);
-		else
-			again = 0;
-		http_response_release(&resp);
-		if (rc != AG_OK || !again)
-			return rc;
+	http_request_init(&req, url);
+	req.method = method;
+	if (form != NULL) {
+		req.headers = h;
+		req.body = form;
+		req.body_len = strlen(form);
 	}
-	http_response_release(&resp);
-	return rc;
+	req.idempotent = idempotent || strcmp(method, "GET") == 0;
+	return upload_json(c, &req, step, dry_body, graph_trouble, out);
 }
 
 /* A number member of doc at a dotted path ("status.a.b"), or -1. */

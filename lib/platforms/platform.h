@@ -286,6 +286,20 @@ int upload_wait(struct upload_ctx *c, double seconds, const char *why);
 int upload_poll(struct upload_ctx *c, const char *what,
     int (*check)(struct upload_ctx *c, void *arg), void *arg);
 
+/*
+ * upload_json() - send req (a fresh copy of it for each attempt, with
+ * UP_AUTH) and on a 200 set *out to the JSON answer (new; AG_TEMPFAIL
+ * when it is not JSON).  Any other answer goes to the platform's
+ * trouble(c, step, resp, tries, &again), which returns the status and
+ * sets again when the same request should go once more (a rate limit
+ * that was waited out).  In a dry run the answer is dry_body.
+ */
+int upload_json(struct upload_ctx *c, const struct http_request *req,
+    const char *step, const char *dry_body,
+    int (*trouble)(struct upload_ctx *c, const char *step,
+    const struct http_response *resp, int tries, int *again),
+    struct cJSON **out);
+
 /* Retry classes (platforms.md §0.2) of a response. */
 enum upload_class {
 	UC_OK,				/* 2xx (and 3xx) */

@@ -660,31 +660,9 @@ get_json(struct upload_ctx *c, const char *url, const char *step,
     const char *dry_body, cJSON **out)
 {
 	struct http_request req;
-	struct http_response resp;
-	struct upload_dry dry = { 200, NULL, dry_body };
-	int rc, again, tries = 0;
 
-	for (;;) {
-		http_request_init(&req, url);
-		rc = upload_send(c, &req, UP_AUTH, &dry, &resp);
-		if (rc == AG_OK && resp.status == 200) {
-			*out = cJSON_ParseWithLength(buf_str(&resp.body),
-			    resp.body.len);
-			if (*out == NULL)
-				rc = ag_fail(c->ag, AG_TEMPFAIL, "%s: %s: the "
-				    "answer is not JSON", c->account, step);
-			break;
-		}
-		if (rc == AG_OK)
-			rc = trouble(c, step, &resp, tries++, &again);
-		else
-			again = 0;
-		http_response_release(&resp);
-		if (rc != AG_OK || !again)
-			return rc;
-	}
-	http_response_release(&resp);
-	return rc;
+	http_request_init(&req, url);
+	return upload_json(c, &req, step, dry_body, trouble, out);
 }
 
 /* Does a video resource carry our marker? */
