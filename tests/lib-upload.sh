@@ -87,6 +87,24 @@ log_has() {
 L=[json.loads(l) for l in open(sys.argv[1])][int(sys.argv[3]):]
 sys.exit(0 if eval(sys.argv[2]) else 1)' "$FAKE_LOG" "$1" "${LOG0:-0}"
 }
+# log_wait EXPR: wait (5 s at the most) until log_has EXPR, say for an
+# answer the fake is still sending to a client that gave up on it, so
+# that it lands before the next fault is armed.
+log_wait() {
+	_lw=0
+	until log_has "$1" || [ $_lw -ge 100 ]; do
+		sleep 0.05
+		_lw=$((_lw + 1))
+	done
+}
+
+# fake_one LIST COND SHA: the fake's d[LIST] holds exactly one item x
+# for which the Python expression COND is true, and its sha256 is SHA
+# (our bytes): one post of a content, never none, never two.
+fake_one() {
+	fake_state "[x['sha256'] for x in d['$1'] if $2] == ['$3']" |
+	    grep -q True
+}
 
 # browser URL-FILE [EXTRA]: play the user's browser: wait for
 # agency-upload auth to print the authorization URL on its stderr
@@ -105,20 +123,29 @@ browser() {
 	curl -s -L -o /dev/null "$_url${2:-}"
 }
 
+# add_account ACCOUNT [SETTING=VALUE...]: agency-upload accounts add
+# ACCOUNT with a --set for each SETTING=VALUE; its output is dropped.
+add_account() {
+	_aa=$1
+	shift
+	_an=$#
+	while [ "$_an" -gt 0 ]; do
+		set -- "$@" --set "$1"
+		shift
+		_an=$((_an - 1))
+	done
+	agency-upload accounts add "$_aa" "$@" >/dev/null
+}
+
 # oauth_account ACCOUNT [SETTING=VALUE...]: add ACCOUNT pointed at the
 # fake (its API and its OAuth endpoints) and authorize it through the
 # loopback redirect, as a user would.
 oauth_account() {
 	_acct=$1
 	shift
-	_sets=''
-	for _s in "$@"; do
-		_sets="$_sets --set $_s"
-	done
-	agency-upload accounts add "$_acct" --set "api_url=$FAKE_URL" \
-	    --set client_id=agency-test --set client_secret=test-secret \
-	    --set "auth_url=$FAKE_URL/oauth/authorize" \
-	    --set "token_url=$FAKE_URL/oauth/token" $_sets >/dev/null &&
+	add_account "$_acct" "api_url=$FAKE_URL" client_id=agency-test \
+	    client_secret=test-secret "auth_url=$FAKE_URL/oauth/authorize" \
+	    "token_url=$FAKE_URL/oauth/token" "$@" &&
 	auth_with_browser "$_acct"
 }
 

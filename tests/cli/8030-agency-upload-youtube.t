@@ -30,8 +30,7 @@ videos() {
 	fake_state 'len(d["videos"])'
 }
 one_video() {
-	fake_state "sum(1 for v in d['videos'] if v['snippet']['title'] == 'Test video c_yt$1') == 1 and all(v['sha256'] == '$SHA' for v in d['videos'] if v['snippet']['title'] == 'Test video c_yt$1')" |
-	    grep -q True
+	fake_one videos "x['snippet']['title'] == 'Test video c_yt$1'" "$SHA"
 }
 
 prod "{\"thumbnail\": \"$T/thumb.jpg\"}"

@@ -35,15 +35,10 @@ browser() {
 tiktok_account() {
 	_acct=$1
 	shift
-	_sets=''
-	for _s in "$@"; do
-		_sets="$_sets --set $_s"
-	done
-	agency-upload accounts add "$_acct" --set "api_url=$FAKE_URL" \
-	    --set client_key=agency-test --set client_secret=test-secret \
-	    --set "auth_url=$FAKE_URL/v2/auth/authorize/" \
-	    --set "token_url=$FAKE_URL/v2/oauth/token/" \
-	    --set chunk_size=$CHUNK --set min_chunk_size=$CHUNK $_sets >/dev/null
+	add_account "$_acct" "api_url=$FAKE_URL" client_key=agency-test \
+	    client_secret=test-secret "auth_url=$FAKE_URL/v2/auth/authorize/" \
+	    "token_url=$FAKE_URL/v2/oauth/token/" chunk_size=$CHUNK \
+	    min_chunk_size=$CHUNK "$@"
 }
 n=0
 # prod [EXTRA-JSON]: a production with a new content id in p.json.
@@ -57,8 +52,7 @@ posts() {
 	fake_state 'len(d["posts"])'
 }
 one_post() {
-	fake_state "sum(1 for p in d['posts'] if (p['title'] or '').startswith('Clip c_tt$1\n')) == 1 and all(p['sha256'] == '$SHA' for p in d['posts'] if (p['title'] or '').startswith('Clip c_tt$1\n'))" |
-	    grep -q True
+	fake_one posts "(x['title'] or '').startswith('Clip c_tt$1\n')" "$SHA"
 }
 
 tiktok_account tiktok:main

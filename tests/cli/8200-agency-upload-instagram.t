@@ -23,12 +23,7 @@ account() {
 	_a=$1
 	_t=$2
 	shift 2
-	_sets=''
-	for _s in "$@"; do
-		_sets="$_sets --set $_s"
-	done
-	agency-upload accounts add "$_a" --set "api_url=$FAKE_URL" \
-	    --set ig_user_id=17841400001 $_sets >/dev/null &&
+	add_account "$_a" "api_url=$FAKE_URL" ig_user_id=17841400001 "$@" &&
 	    printf '%s\n' "$_t" | agency-upload auth "$_a" >/dev/null
 }
 account instagram:main tok-ig
@@ -44,8 +39,7 @@ media() {
 }
 # one_reel N: exactly one Reel of content c_igN, with our bytes.
 one_reel() {
-	fake_state "[x['sha256'] for x in d['media'] if x['caption'].startswith('Reel c_ig$1\n')] == ['$SHA']" |
-	    grep -q True
+	fake_one media "x['caption'].startswith('Reel c_ig$1\n')" "$SHA"
 }
 
 prod
@@ -188,11 +182,7 @@ check 'an answer slower than http.timeout: sent again' \
     'agency-upload --config slow.yaml -v --to instagram:main p.json'
 grep_err 'saying so' 'Timeout was reached'
 # The slow answer is still on its way: let it land before the next fault.
-_i=0
-until log_has "sum(r['path'].endswith('/17841400001/media') for r in L) >= 2" || [ $_i -ge 100 ]; do
-	sleep 0.05
-	_i=$((_i + 1))
-done
+log_wait "sum(r['path'].endswith('/17841400001/media') for r in L) >= 2"
 ok_if 'one Reel' "one_reel $n"
 prod
 fake_fault expire-container

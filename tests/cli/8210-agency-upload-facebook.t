@@ -25,13 +25,8 @@ account() {
 	_a=$1
 	_t=$2
 	shift 2
-	_sets=''
-	for _s in "$@"; do
-		_sets="$_sets --set $_s"
-	done
-	agency-upload accounts add "$_a" --set "api_url=$FAKE_URL" \
-	    --set "video_url=$FAKE_URL" --set page_id=1000 $_sets \
-	    >/dev/null &&
+	add_account "$_a" "api_url=$FAKE_URL" "video_url=$FAKE_URL" \
+	    page_id=1000 "$@" &&
 	    printf '%s\n' "$_t" | agency-upload auth "$_a" >/dev/null
 }
 account facebook:page tok-fb app_id=555
@@ -49,8 +44,8 @@ posts() {
 # one_post N [SHA]: exactly one published post of content c_fbN, with
 # our bytes.
 one_post() {
-	fake_state "[v['sha256'] for v in d['videos'] if v['description'].startswith('Post c_fb$1\n')] == ['${2:-$SHA}']" |
-	    grep -q True
+	fake_one videos "x['description'].startswith('Post c_fb$1\n')" \
+	    "${2:-$SHA}"
 }
 
 prod
@@ -153,11 +148,7 @@ check 'an answer slower than http.timeout: sent again' \
     'agency-upload --config slow.yaml -v --to facebook:page p.json'
 grep_err 'saying so' 'Timeout was reached'
 # The slow answer is still on its way: let it land before the next fault.
-_i=0
-until log_has "sum(r['path'].endswith('/555/uploads') for r in L) >= 2" || [ $_i -ge 100 ]; do
-	sleep 0.05
-	_i=$((_i + 1))
-done
+log_wait "sum(r['path'].endswith('/555/uploads') for r in L) >= 2"
 ok_if 'one video' "one_post $n"
 prod
 log_mark

@@ -36,8 +36,7 @@ posts() {
 	fake_state 'len(d["tweets"])'
 }
 one_post() {
-	fake_state "sum(1 for t in d['tweets'] if t['text'].startswith('Post c_x$1 ')) == 1 and all(t['sha256'] == '${2:-$SHA}' for t in d['tweets'] if t['text'].startswith('Post c_x$1 '))" |
-	    grep -q True
+	fake_one tweets "x['text'].startswith('Post c_x$1 ')" "${2:-$SHA}"
 }
 
 prod

@@ -36,8 +36,7 @@ posts() {
 }
 # one_post N: exactly one post for content c_liN, with our video.
 one_post() {
-	fake_state "sum(1 for p in d['posts'] if p['text'].startswith('Post c_li$1\n')) == 1 and all(p['sha256'] == '$SHA' for p in d['posts'] if p['text'].startswith('Post c_li$1\n'))" |
-	    grep -q True
+	fake_one posts "x['text'].startswith('Post c_li$1\n')" "$SHA"
 }
 
 prod "\"thumbnail\": \"$T/thumb.jpg\""

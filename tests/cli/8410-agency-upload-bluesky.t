@@ -21,12 +21,7 @@ DID=did:plc:fakeagency0000000000000
 account() {
 	_a=$1
 	shift
-	_sets=''
-	for _s in "$@"; do
-		_sets="$_sets --set $_s"
-	done
-	agency-upload accounts add "$_a" --set "pds_url=$FAKE_URL" \
-	    --set "video_url=$FAKE_URL" $_sets >/dev/null &&
+	add_account "$_a" "pds_url=$FAKE_URL" "video_url=$FAKE_URL" "$@" &&
 	echo app-pass-1234-abcd | agency-upload auth "$_a" --user agency.test
 }
 check 'an account, its app password on stdin' \
