@@ -10,6 +10,8 @@
 #	fake_state 'len(d["videos"])'      # the fake's state, d in Python
 #	log_mark; ...; log_has 'any(r["status"] == 503 for r in L)'
 #	                                   # what the fake answered since
+#	fake_one videos "x['id'] == 'v1'" "$SHA"   # one of it, our bytes
+#	upload_chaos youtube:main 200 8 1 1 count  # the kill -9 loop
 #
 # Videos are made with the ffmpeg CLI (agency-produce is separate work)
 # as platforms want them: faststart, no edit lists, unless asked.
