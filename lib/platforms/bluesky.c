@@ -587,14 +587,6 @@ get(struct upload_ctx *c, const char *url, int authed, const char *dry_body,
 
 /* ---- upload -------------------------------------------------------- */
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 static int
 take_blob(struct upload_ctx *c, const cJSON *blob)
 {
@@ -679,7 +671,7 @@ upload_video(struct upload_ctx *c)
 	    upload_setting(c, "video_url"));
 	ag_urlencode(&url, did);
 	buf_addstr(&url, "&name=");
-	ag_urlencode(&url, base_name(c->video));
+	ag_urlencode(&url, upload_base_name(c->video));
 	buf_addf(&auth, "Authorization: Bearer %s", tok);
 	hv[0] = "Content-Type: video/mp4";
 	hv[1] = auth.data;

@@ -245,6 +245,14 @@ upload_crash(struct upload_ctx *c, const char *point)
 	}
 }
 
+const char *
+upload_base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 cJSON *
 upload_status_doc(int exists, const char *member, cJSON *value,
     const char *error)

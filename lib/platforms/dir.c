@@ -66,14 +66,6 @@ final_dir(struct upload_ctx *c)
 	return f;
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 static void
 sync_fd_dir(const char *dir)
 {
@@ -181,13 +173,13 @@ dir_upload(struct upload_ctx *c)
 	}
 	if ((rc = ag_mkdirs(c->ag, stage, 0755)) != AG_OK)
 		goto out;
-	dst = xasprintf("%s/%s", stage, base_name(c->video));
+	dst = xasprintf("%s/%s", stage, upload_base_name(c->video));
 	rc = copy(c, c->video, dst, 1);
 	free(dst);
 	for (i = 0; rc == AG_OK && i < 3; i++) {
 		if (side[i] == NULL)
 			continue;
-		dst = xasprintf("%s/%s", stage, base_name(side[i]));
+		dst = xasprintf("%s/%s", stage, upload_base_name(side[i]));
 		rc = copy(c, side[i], dst, 0);
 		free(dst);
 	}
@@ -234,7 +226,8 @@ ours(struct upload_ctx *c, const char *final)
 static void
 set_post(struct upload_ctx *c, const char *final)
 {
-	char *url = xasprintf("file://%s/%s", final, base_name(c->video));
+	char *url = xasprintf("file://%s/%s", final,
+	    upload_base_name(c->video));
 
 	upload_journal_set(&c->remote_id, c->content_id);
 	upload_journal_set(&c->url, url);

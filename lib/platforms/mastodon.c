@@ -76,14 +76,6 @@ visibility(struct upload_ctx *c)
 	    0 ? "unlisted" : "public";
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 /* The length of s in code points. */
 static size_t
 chars(const char *s, size_t len)
@@ -190,7 +182,7 @@ send_media(struct upload_ctx *c, char **id, int *ready)
 	    "name=\"description\"\r\n\r\n%s\r\n--%s\r\nContent-Disposition: "
 	    "form-data; name=\"file\"; filename=\"%s\"\r\nContent-Type: "
 	    "video/mp4\r\n\r\n", c->marker, c->title, c->marker,
-	    base_name(c->video));
+	    upload_base_name(c->video));
 	buf_addf(&post, "\r\n--%s--\r\n", c->marker);
 	buf_addf(&ct, "Content-Type: multipart/form-data; boundary=%s",
 	    c->marker);

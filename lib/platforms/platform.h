@@ -333,6 +333,8 @@ void upload_crash(struct upload_ctx *c, const char *point);
 int platform_check_media(struct upload_ctx *c, const struct media_limits *l);
 
 /* Small helpers the platforms share (common.c). */
+/* The file name of path: what follows its last '/' (borrowed from it). */
+const char *upload_base_name(const char *path);
 /* The text of the first <tag>...</tag> in xml at or after *from (an XML
  * answer from S3), as a new string; *from moves past it.  NULL when
  * there is none. */

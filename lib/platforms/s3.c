@@ -82,14 +82,6 @@ s3_release(struct s3 *s)
 	free(s->userpwd);
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 /* The key of a file of this post (new string, not encoded). */
 static char *
 key_of(struct upload_ctx *c, const char *name)
@@ -325,7 +317,7 @@ put_small(struct s3 *s)
 	for (i = 0; rc == AG_OK && i < 3; i++) {
 		if (side[i] == NULL)
 			continue;
-		key = key_of(c, base_name(side[i]));
+		key = key_of(c, upload_base_name(side[i]));
 		rc = put_object(s, key, NULL, 0, side[i], -1);
 		free(key);
 	}
@@ -545,7 +537,7 @@ s3_upload(struct upload_ctx *c)
 	s3_init(&s, c);
 	if ((rc = put_small(&s)) != AG_OK)
 		goto out;
-	key = key_of(c, base_name(c->video));
+	key = key_of(c, upload_base_name(c->video));
 	object_url(c, key, NULL, &url);
 	free(key);
 	if (c->bytes <= upload_setting_int(c, "multipart_threshold",
@@ -669,7 +661,7 @@ s3_publish(struct upload_ctx *c)
 {
 	struct s3 s;
 	struct buf url = BUF_INIT, pub = BUF_INIT;
-	char *key = key_of(c, base_name(c->video));
+	char *key = key_of(c, upload_base_name(c->video));
 	int rc = AG_OK, owner = 0;
 
 	s3_init(&s, c);
@@ -706,7 +698,7 @@ s3_find(struct upload_ctx *c)
 {
 	struct s3 s;
 	struct buf url = BUF_INIT;
-	char *key = key_of(c, base_name(c->video));
+	char *key = key_of(c, upload_base_name(c->video));
 	int rc, owner = 0;
 
 	s3_init(&s, c);

@@ -37,14 +37,6 @@ static const struct platform_setting settings[] = {
 	{ NULL, NULL, NULL, 0 }
 };
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 /* The document sent: the production and what this delivery is. */
 static char *
 document(struct upload_ctx *c, const char *sha)
@@ -58,7 +50,7 @@ document(struct upload_ctx *c, const char *sha)
 	cJSON_AddStringToObject(d, "account", c->account);
 	cJSON_AddStringToObject(d, "content_id", c->content_id);
 	cJSON_AddStringToObject(d, "title", c->title);
-	cJSON_AddStringToObject(d, "video", base_name(c->video));
+	cJSON_AddStringToObject(d, "video", upload_base_name(c->video));
 	cJSON_AddNumberToObject(d, "bytes", (double)c->bytes);
 	if (sha != NULL)
 		cJSON_AddStringToObject(d, "sha256", sha);
@@ -104,7 +96,7 @@ wh_publish(struct upload_ctx *c)
 		    "\r\n%s\r\n--%s\r\nContent-Disposition: form-data; "
 		    "name=\"video\"; filename=\"%s\"\r\nContent-Type: "
 		    "application/octet-stream\r\n\r\n", c->marker, doc,
-		    c->marker, base_name(c->video));
+		    c->marker, upload_base_name(c->video));
 		buf_addf(&post, "\r\n--%s--\r\n", c->marker);
 		buf_addf(&ct, "Content-Type: multipart/form-data; "
 		    "boundary=%s", c->marker);
