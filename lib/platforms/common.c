@@ -469,3 +469,14 @@ upload_json(struct upload_ctx *c, const struct http_request *req,
 	http_response_release(&resp);
 	return rc;
 }
+
+void
+upload_backoff(struct upload_ctx *c, const char *step,
+    const struct http_response *resp, int tries)
+{
+	unsigned int seed = (unsigned int)ag_now_ms();
+
+	ag_info(c->ag, "%s: %s: HTTP %ld; trying again", c->account, step,
+	    resp->status);
+	ag_sleep_ms((int64_t)(1000 * http_backoff(0.1, 2, tries, &seed)));
+}

@@ -300,6 +300,14 @@ int upload_json(struct upload_ctx *c, const struct http_request *req,
     const struct http_response *resp, int tries, int *again),
     struct cJSON **out);
 
+/*
+ * upload_backoff() - a 5xx the step may send again after: say so (an
+ * info line) and sleep before the next try, tries being how many went
+ * before (0.1 s doubling to 2 s at the most, jittered).
+ */
+void upload_backoff(struct upload_ctx *c, const char *step,
+    const struct http_response *resp, int tries);
+
 /* Retry classes (platforms.md §0.2) of a response. */
 enum upload_class {
 	UC_OK,				/* 2xx (and 3xx) */

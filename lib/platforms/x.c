@@ -156,10 +156,7 @@ trouble(struct upload_ctx *c, const char *step,
 		return rc;
 	}
 	if (resp->status >= 500 && repeatable && tries < MAX_FAILS) {
-		ag_info(c->ag, "%s: %s: HTTP %ld; trying again", c->account,
-		    step, resp->status);
-		ag_sleep_ms((int64_t)(1000 * http_backoff(0.1, 2, tries,
-		    &seed)));
+		upload_backoff(c, step, resp, tries);
 		*again = 1;
 		return AG_OK;
 	}
