@@ -360,8 +360,12 @@ feed(struct agency *ag, struct vgraph *vg)
 			    "graph: %s", av_errtext(err));
 		return AG_OK;
 	}
-	if (!s->open && (rc = source_open(ag, vg, s)) != AG_OK)
-		return rc;
+	if (!s->open) {
+		ag_debug(ag, "video: segment %zu drawn at frame %lld",
+		    (size_t)(s - vg->src), (long long)vg->out);
+		if ((rc = source_open(ag, vg, s)) != AG_OK)
+			return rc;
+	}
 	if (s->moving) {
 		if ((f = picture_pool_get(&vg->pool)) == NULL)
 			return ag_fail(ag, AG_OSERR, "out of memory");
@@ -371,6 +375,10 @@ feed(struct agency *ag, struct vgraph *vg)
 		return ag_fail(ag, AG_OSERR, "out of memory");
 	}
 	f->pts = s->given++;
+	/* Its picture is not needed after its last frame: drop it before
+	 * the next segment draws its own (the end is given later). */
+	if (s->given == s->n)
+		source_close(s);
 	err = av_buffersrc_add_frame_flags(s->buf, f, 0);
 	av_frame_free(&f);
 	if (err < 0)
