@@ -32,7 +32,7 @@ static const char *const params[] = {
 	"key", "api_key", "apikey", "access_token", "refresh_token",
 	"id_token", "token", "password", "passwd", "client_secret",
 	"secret", "code", "code_verifier", "x-amz-signature",
-	"x-amz-security-token", "signature", "sig", NULL
+	"x-amz-security-token", "signature", "sig", "upload_token", NULL
 };
 
 static const char *const members[] = {

@@ -27,6 +27,9 @@ main(void)
 	    "https://bob:***@example.com/x", "password in a URL");
 	check("https://example.com/x?key=AIza123&alt=sse",
 	    "https://example.com/x?key=***&alt=sse", "key= query parameter");
+	check("https://open-upload.tiktokapis.com/video/?upload_id=7&upload_token=Xyz",
+	    "https://open-upload.tiktokapis.com/video/?upload_id=7&upload_token=***",
+	    "a TikTok upload URL's token");
 	check("grant_type=refresh_token&refresh_token=r1.xyz&client_id=abc",
 	    "grant_type=refresh_token&refresh_token=***&client_id=abc",
 	    "secret form fields, not their neighbours");
