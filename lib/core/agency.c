@@ -121,21 +121,32 @@ ag_release(struct agency *ag)
 	ag_secret_clear();
 }
 
-int
-ag_finish(struct agency *ag, int rc)
+/* Seconds of CPU, user and system, in r. */
+static double
+cpu_seconds(const struct rusage *r)
+{
+	return (double)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) +
+	    (double)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) / 1e6;
+}
+
+/* What the run cost, the process apart from its children (-vv). */
+static void
+log_cost(struct agency *ag)
 {
 	struct rusage self, kids;
 
-	/* What the run cost, the process apart from its children (-vv). */
-	if (getrusage(RUSAGE_SELF, &self) == 0 &&
-	    getrusage(RUSAGE_CHILDREN, &kids) == 0)
-		ag_debug(ag, "used %.3f s of CPU and %ld KB at most; its "
-		    "children %.3f s and %ld KB", (double)self.ru_utime.tv_sec +
-		    (double)self.ru_stime.tv_sec + (self.ru_utime.tv_usec +
-		    self.ru_stime.tv_usec) / 1e6, self.ru_maxrss,
-		    (double)kids.ru_utime.tv_sec + (double)kids.ru_stime.tv_sec +
-		    (kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6,
-		    kids.ru_maxrss);
+	if (ag->loglevel < AG_LOG_DEBUG || getrusage(RUSAGE_SELF, &self) != 0 ||
+	    getrusage(RUSAGE_CHILDREN, &kids) != 0)
+		return;
+	ag_debug(ag, "used %.3f s of CPU and %ld KB at most; its children "
+	    "%.3f s and %ld KB", cpu_seconds(&self), self.ru_maxrss,
+	    cpu_seconds(&kids), kids.ru_maxrss);
+}
+
+int
+ag_finish(struct agency *ag, int rc)
+{
+	log_cost(ag);
 	if (rc != AG_OK && rc != AG_FALSE && ag->err[0] != '\0')
 		ag_print_error(ag, ag->err);
 	if ((fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) &&

@@ -354,7 +354,6 @@ feed(struct agency *ag, struct vgraph *vg)
 		return ag_fail(ag, AG_SOFTWARE, "the video graph stalled");
 	if (s->given == s->n) {
 		s->ended = 1;
-		source_close(s);
 		if ((err = av_buffersrc_add_frame_flags(s->buf, NULL, 0)) < 0)
 			return ag_fail(ag, AG_SOFTWARE, "cannot feed the video "
 			    "graph: %s", av_errtext(err));
