@@ -315,41 +315,14 @@ transcode(struct agency *ag, int argc, char **argv)
 	return rc;
 }
 
-/* What media files hold, as agency.probe documents; goes on past a bad one. */
+/* What media files hold (agency-probe(1) does the same, starting faster). */
 static int
 probe(struct agency *ag, int argc, char **argv)
 {
-	struct media_probe p;
-	cJSON *doc, *facts, *it;
-	char *abs;
-	int i, rc, worst = AG_OK;
-
 	argc = ag_parse_options(ag, argc, argv, no_options, "FILE...");
 	if (argc == 0)
 		ag_usage_error(ag, "no file: give the media files to probe");
-	for (i = 0; i < argc; i++) {
-		if ((rc = media_probe(ag, argv[i], &p)) != AG_OK) {
-			ag_print_error(ag, ag->err);
-			worst = worst > rc ? worst : rc;
-			continue;
-		}
-		doc = ag_doc_new("agency.probe");
-		abs = realpath(argv[i], NULL);
-		cJSON_AddStringToObject(doc, "path", abs ? abs : argv[i]);
-		free(abs);
-		facts = media_probe_json(&p);
-		while ((it = facts->child) != NULL)
-			cJSON_AddItemToObject(doc, it->string,
-			    cJSON_DetachItemViaPointer(facts, it));
-		cJSON_Delete(facts);
-		rc = ag_emit(ag, doc);
-		cJSON_Delete(doc);
-		if (rc != AG_OK)
-			return rc;
-	}
-	if (worst != AG_OK)
-		ag_clear_error(ag);
-	return worst;
+	return media_probe_print(ag, argv, argc);
 }
 
 static const struct ag_command commands[] = {

@@ -5,7 +5,7 @@
 function __fish_agency_cmds
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'compose' 'config' 'produce' 'queue' 'schedule' 'script' 'upload'
+            printf '%s\n' 'compose' 'config' 'probe' 'produce' 'queue' 'schedule' 'script' 'upload'
         case 'config'
             printf '%s\n' 'get' 'list' 'path' 'set'
     end
@@ -15,7 +15,7 @@ end
 function __fish_agency_tools
     switch "$argv[1]"
         case ''
-            printf '%s\n' 'compose' 'produce' 'queue' 'schedule' 'script' 'upload'
+            printf '%s\n' 'compose' 'probe' 'produce' 'queue' 'schedule' 'script' 'upload'
     end
 end
 
@@ -132,6 +132,7 @@ complete -c agency -n '__fish_agency_cmd \'\'' -a '(__fish_agency_plugins)'
 # agency
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'compose' -d 'generate a music bed of exact length'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'config' -d 'get and set configuration'
+complete -c agency -n '__fish_agency_cmd \'\'' -a 'probe' -d 'plugin'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'produce' -d 'plan and render a narrated, captioned video'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'queue' -d 'durable job queue and its runner'
 complete -c agency -n '__fish_agency_cmd \'\'' -a 'schedule' -d 'content calendar with an exactly-once tick'

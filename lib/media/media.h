@@ -82,15 +82,27 @@ int media_transcode(struct agency *ag, const char *in, const char *preset,
     const char *out, const char *quality, struct cJSON **production);
 
 /*
- * The same two through agency-produce as a child process (bytool.c),
- * for tools that should not link the FFmpeg libraries: the probe is
- * media_probe()'s, the rendition media_transcode()'s.  Errors are the
- * child's own line and exit status; AG_UNAVAILABLE when agency-produce
- * is not installed.
+ * The same two through child processes (bytool.c), for tools that
+ * should not link the FFmpeg libraries: the probe is media_probe()'s
+ * from agency-probe, the rendition media_transcode()'s from
+ * agency-produce.  Errors are the child's own line and exit status;
+ * AG_UNAVAILABLE when the tool is not installed.
  */
 struct media_probe;
 int media_probe_by_tool(struct agency *ag, const char *path,
     struct media_probe *out);
+/*
+ * The probe in the background: media_probe_start() runs the child and
+ * returns at once; media_probe_finish() waits for it and frees the job
+ * (media_probe_by_tool() is the two in a row); media_probe_cancel()
+ * kills a child whose answer is no longer wanted (NULL: nothing).
+ */
+struct media_probe_job;
+int media_probe_start(struct agency *ag, const char *path,
+    struct media_probe_job **out);
+int media_probe_finish(struct agency *ag, struct media_probe_job *j,
+    struct media_probe *out);
+void media_probe_cancel(struct media_probe_job *j);
 int media_transcode_by_tool(struct agency *ag, const char *in,
     const char *preset, const char *out);
 

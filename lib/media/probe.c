@@ -258,3 +258,36 @@ out:
 	avformat_close_input(&fc);
 	return rc;
 }
+
+int
+media_probe_print(struct agency *ag, char *const *files, int n)
+{
+	struct media_probe p;
+	cJSON *doc, *facts, *it;
+	char *abs;
+	int i, rc, worst = AG_OK;
+
+	for (i = 0; i < n; i++) {
+		if ((rc = media_probe(ag, files[i], &p)) != AG_OK) {
+			ag_print_error(ag, ag->err);
+			worst = worst > rc ? worst : rc;
+			continue;
+		}
+		doc = ag_doc_new("agency.probe");
+		abs = realpath(files[i], NULL);
+		cJSON_AddStringToObject(doc, "path", abs ? abs : files[i]);
+		free(abs);
+		facts = media_probe_json(&p);
+		while ((it = facts->child) != NULL)
+			cJSON_AddItemToObject(doc, it->string,
+			    cJSON_DetachItemViaPointer(facts, it));
+		cJSON_Delete(facts);
+		rc = ag_emit(ag, doc);
+		cJSON_Delete(doc);
+		if (rc != AG_OK)
+			return rc;
+	}
+	if (worst != AG_OK)
+		ag_clear_error(ag);
+	return worst;
+}

@@ -56,6 +56,13 @@ struct media_probe {
 int media_probe(struct agency *ag, const char *path, struct media_probe *out);
 
 /*
+ * media_probe_print() - agency-probe(1): an agency.probe document for
+ * each of the n files on stdout, going on past one that fails (its
+ * error line on stderr); returns the worst status, the error cleared.
+ */
+int media_probe_print(struct agency *ag, char *const *files, int n);
+
+/*
  * The probe as a JSON object (new; the caller frees it), and back:
  * media_probe_parse() fills *out from such an object, 0 or -1 when it
  * is not one.  probedoc.c, which needs no FFmpeg.

@@ -51,6 +51,7 @@ struct prod {
 	char *video;			/* absolute when it exists */
 	const char *thumbnail, *srt, *vtt;
 	long long size;			/* -1: not given */
+	struct media_probe_job *job;	/* the probe, started at once */
 	struct media_probe probe;
 	int probed;			/* 0 not yet, 1 done, -1 failed */
 	int probe_rc;
@@ -98,7 +99,21 @@ read_production(struct agency *ag, const struct upload_args *a,
 	if (*p->id == '\0')
 		return jpath_fail(ag, &jp, "$.id: expected a content id");
 	p->video = xstrdup(realpath(video, real) ? real : video);
+	/* The probe runs while the accounts, the store and the network
+	 * are made ready; probe() takes its answer.  One that cannot
+	 * start is tried again there, to say why. */
+	if (media_probe_start(ag, p->video, &p->job) != AG_OK) {
+		ag_clear_error(ag);
+		p->job = NULL;
+	}
 	return AG_OK;
+}
+
+static void
+prod_release(struct prod *p)
+{
+	media_probe_cancel(p->job);
+	free(p->video);
 }
 
 /* Probe once; every target after the first sees the same answer. */
@@ -108,7 +123,9 @@ probe(struct agency *ag, struct prod *p)
 	struct stat sb;
 
 	if (p->probed == 0) {
-		p->probe_rc = media_probe_by_tool(ag, p->video, &p->probe);
+		p->probe_rc = p->job != NULL ? media_probe_finish(ag, p->job,
+		    &p->probe) : media_probe_by_tool(ag, p->video, &p->probe);
+		p->job = NULL;
 		if (p->probe_rc == AG_OK && p->size >= 0 &&
 		    stat(p->video, &sb) == 0 && sb.st_size != p->size)
 			p->probe_rc = ag_fail(ag, AG_DATAERR, "'%s' has %lld "
@@ -672,6 +689,13 @@ publish_one(struct agency *ag, const struct upload_args *a, struct prod *p,
 	    &settings, &c.cred)) != AG_OK)
 		goto out;
 	c.settings = settings;
+	/* A platform on the network: libcurl loads while the probe runs. */
+	if (c.ops->auth != PLATFORM_AUTH_NONE && !a->dry_run) {
+		struct http *h;
+
+		if ((rc = ag_http(ag, &h)) != AG_OK)
+			goto out;
+	}
 	c.made_for_kids = a->made_for_kids >= 0 ? a->made_for_kids :
 	    upload_setting_bool(&c, "made_for_kids", 0);
 	captions(&c, a, &tagv);
@@ -746,7 +770,7 @@ upload_run(struct agency *ag, const struct upload_args *a)
 		return ag_fail(ag, AG_USAGE, "no target: give --to ACCOUNT");
 	if ((rc = read_production(ag, a, &p)) == AG_OK)
 		rc = run(ag, a, &p, a->to);
-	free(p.video);
+	prod_release(&p);
 	return rc;
 }
 
@@ -818,7 +842,7 @@ upload_resume(struct agency *ag, const struct upload_args *a)
 			one.schedule = pd.schedule[i];
 			if ((rc = read_production(ag, &one, &p)) == AG_OK)
 				rc = run(ag, &one, &p, to);
-			free(p.video);
+			prod_release(&p);
 			cJSON_Delete(doc);
 		} else {
 			ag_prefix(ag, "cannot resume '%s' to '%s'",
