@@ -435,8 +435,12 @@ setup(struct http *h, const struct http_request *req, struct xfer *x,
 		lc->easy_setopt(c, CURLOPT_USERPWD, req->userpwd);
 	}
 	if (x->parts != NULL) {
-		/* Bigger reads than the 64 KiB default: fewer calls. */
-		lc->easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
+		/*
+		 * 128 KiB reads: a few calls fewer than the 64 KiB default,
+		 * and still in the cache between read() and send(); 512 KiB
+		 * was 5 % slower on loopback, 2 MiB 12 % (bench/upload).
+		 */
+		lc->easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 128L * 1024);
 		lc->easy_setopt(c, CURLOPT_READFUNCTION, on_read);
 		lc->easy_setopt(c, CURLOPT_READDATA, x);
 		lc->easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
