@@ -757,7 +757,8 @@ llm_chain_run(struct agency *ag, struct llm_chain *ch, struct llm_job *job,
 			    at.p->name);
 			ag_info(ag, "%s: %s", at.p->name, at.why);
 			rc = AG_UNAVAILABLE;
-		} else if ((st = store_of(ag)) != NULL &&
+		} else if (llm_cooldown_maybe(ag) &&
+		    (st = store_of(ag)) != NULL &&
 		    llm_cooldown_get(ag, st, at.p->name, &until,
 		    &reason) == AG_OK && until > 0) {
 			ag_time_format((time_t)(until / 1000), when);

@@ -1,5 +1,10 @@
 /* llm_cooldown.c - providers skipped until their quota resets. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db.h"
 
@@ -15,20 +20,83 @@ static const char SQL_GET[] =
 static const char SQL_CLEAR[] =
 	"DELETE FROM llm_cooldown WHERE provider = ?1";
 
+static int
+in_memory(const char *path)
+{
+	return strcmp(path, ":memory:") == 0;
+}
+
+/* Move the hint's mtime on to until_ms unless it is later already. */
+static int
+hint_set(struct agency *ag, const char *store, int64_t until_ms)
+{
+	char *path = xasprintf("%s.cooldown", store);
+	struct timespec t[2];
+	struct stat sb;
+	int fd, rc = AG_OK;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		rc = ag_fail(ag, AG_CANTCREAT, "cannot write '%s':", path);
+	} else if ((int64_t)sb.st_mtim.tv_sec * 1000 +
+	    sb.st_mtim.tv_nsec / 1000000 < until_ms) {
+		t[0].tv_sec = 0;
+		t[0].tv_nsec = UTIME_OMIT;
+		t[1].tv_sec = (time_t)(until_ms / 1000);
+		t[1].tv_nsec = (long)(until_ms % 1000) * 1000000;
+		if (futimens(fd, t) == -1)
+			rc = ag_fail(ag, AG_IOERR, "cannot date '%s':", path);
+	}
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return rc;
+}
+
 int
 llm_cooldown_set(struct agency *ag, struct store *st, const char *provider,
     int64_t until_ms, const char *reason)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int rc, hint = AG_OK;
+	char saved[sizeof(ag->err)];
 
+	/* The hint first: a reader that sees the row must see it too. */
+	if (!in_memory(store_path(st)) &&
+	    (hint = hint_set(ag, store_path(st), until_ms)) != AG_OK)
+		memcpy(saved, ag->err, sizeof(saved));
 	if ((rc = db_stmt(ag, st, SQL_SET, &s)) != AG_OK)
 		return rc;
 	db_bind_text(s, 1, provider);
 	sqlite3_bind_int64(s, 2, until_ms);
 	db_bind_text(s, 3, reason);
 	sqlite3_bind_int64(s, 4, db_now());
-	return db_done(ag, st, s);
+	if ((rc = db_done(ag, st, s)) != AG_OK || hint == AG_OK)
+		return rc;
+	memcpy(ag->err, saved, sizeof(saved));
+	return hint;
+}
+
+int
+llm_cooldown_maybe(struct agency *ag)
+{
+	char *store = store_configured_path(ag), *path;
+	struct stat sb;
+	int maybe;
+
+	if (in_memory(store)) {
+		free(store);
+		return 1;
+	}
+	path = xasprintf("%s.cooldown", store);
+	if (stat(path, &sb) == -1)
+		maybe = errno != ENOENT;
+	else
+		maybe = (int64_t)sb.st_mtim.tv_sec * 1000 +
+		    sb.st_mtim.tv_nsec / 1000000 > db_now();
+	free(path);
+	free(store);
+	return maybe;
 }
 
 int

@@ -290,21 +290,23 @@ keep_heap(void)
 	done = 1;
 }
 
+char *
+store_configured_path(struct agency *ag)
+{
+	const char *path = config_str(ag, "store.path");
+
+	return path != NULL && *path != '\0' ? xstrdup(path) : default_path();
+}
+
 int
 store_open(struct agency *ag, const char *path, struct store **out)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	const char *sync = config_str(ag, "store.synchronous");
-	char *owned = NULL;
 	int rc;
 
 	keep_heap();
-	if (path == NULL)
-		path = config_str(ag, "store.path");
-	if (path == NULL || *path == '\0')
-		path = owned = default_path();
-	st->path = xstrdup(path);
-	free(owned);
+	st->path = path != NULL ? xstrdup(path) : store_configured_path(ag);
 	st->busy_timeout = config_number(ag, "store.busy_timeout");
 	st->seed = (unsigned int)getpid() ^ (unsigned int)ag_now_ms();
 	if (ag_starts_with(st->path, "postgres")) {

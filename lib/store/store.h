@@ -30,6 +30,8 @@ int ag_store(struct agency *ag, struct store **out);
 int store_open(struct agency *ag, const char *path, struct store **out);
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
+/* The path ag_store() opens (config store.path or the default; new). */
+char *store_configured_path(struct agency *ag);
 /* The schema version (PRAGMA user_version). */
 int store_version(struct store *st);
 /* The number of migrations this program knows. */
@@ -188,6 +190,14 @@ int llm_calls_count(struct agency *ag, struct store *st, int64_t *out);
  * runs until a time (ms since the epoch).  set keeps the later of the
  * stored and the new time; get gives 0 and no reason when the provider
  * is not cooling down (*reason is new, free() it).
+ *
+ * Cooldowns are rare, and asking the store costs a run its first access
+ * (schema and WAL index, some 0.5 ms); so set also moves the mtime of a
+ * hint file beside the store, STORE.cooldown, to the latest time any
+ * cooldown ends, before it writes the row, and llm_cooldown_maybe()
+ * says whether one may be running now (0: none can be; 1: ask the
+ * store).  No hint means no cooldown was ever set; a hint that cannot be
+ * read, or a store in memory, means ask.
  */
 int llm_cooldown_set(struct agency *ag, struct store *st,
     const char *provider, int64_t until_ms, const char *reason);
@@ -195,6 +205,7 @@ int llm_cooldown_get(struct agency *ag, struct store *st,
     const char *provider, int64_t *until_ms, char **reason);
 int llm_cooldown_clear(struct agency *ag, struct store *st,
     const char *provider);
+int llm_cooldown_maybe(struct agency *ag);
 
 /*
  * llm_cache: a model's answer keyed by the hash of the request that

@@ -3,7 +3,7 @@
 # with CRLF and split UTF-8, repairs, waits, blocks, cooldown.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-llm.sh"
-plan 37
+plan 39
 KEY=gk-test-0123456789
 export GEMINI_API_KEY=$KEY
 printf "providers:\n  gemini:\n    idle_timeout: 1\nscript:\n  retries: 0\n" >idle.yaml
@@ -76,7 +76,11 @@ expect_code 'a bad key fails over' 69 'GEMINI_API_KEY=wrong-key-000 gem ok'
 grep_err 'the key was refused' 'refused the key.*API_KEY_INVALID|API key not valid'
 expect_code 'a stalled stream hits the idle timeout' 69 \
     'AGENCY_CONFIG=idle.yaml gem stall --stream'
+ok_if 'no cooldown yet: no hint beside the store' \
+    '[ ! -e data/agency/agency.db.cooldown ]'
 expect_code 'a per-day quota: 429 and cooldown' 69 'gem 429-perday'
+ok_if 'the hint beside the store is dated when the cooldown ends' \
+    '[ "$(stat -c %Y data/agency/agency.db.cooldown)" -gt "$(date +%s)" ]'
 n0=$(requests gemini)
 expect_code 'the next run skips gemini without asking' 69 'gem ok -v'
 ok_if 'no request was sent' '[ "$(requests gemini)" -eq "$n0" ] &&

@@ -3,7 +3,7 @@
 # a credentials file or a command, redaction everywhere, log and cache.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-llm.sh"
-plan 31
+plan 32
 GK=gk-secret-4f1d2c3b
 QK=gsk_secret_9a8b7c6d
 fake gemini --key "$GK"
@@ -97,6 +97,9 @@ rows=$(sqlite3 data/agency/agency.db 'select count(*) from llm_calls')
 check '--no-log' 'agency-script --no-log -P gemini -t x'
 ok_if 'adds no row' \
     '[ "$(sqlite3 data/agency/agency.db "select count(*) from llm_calls")" -eq "$rows" ]'
+ok_if 'and, with no cooldown to look up, does not open the store' \
+    'AGENCY_DB=$T/none.db agency-script --no-log -P gemini -t x >/dev/null &&
+     [ ! -e none.db ]'
 
 n=$(requests gemini)
 check '--cache: the first run asks' 'agency-script --cache -P gemini -t "cached one" >c1.json'
