@@ -22,14 +22,14 @@ PKG_CONFIG ?= pkg-config
 # The one list of what we build against (pkg-config names) ...
 PKGS = libcurl libcjson sqlite3 yaml-0.1 fluidsynth libebur128 \
        libavformat libavcodec libavutil libswresample libavfilter libswscale \
-       freetype2 fontconfig libass espeak-ng
+       freetype2 fontconfig libass espeak-ng zimg
 # ... and the Debian packages that provide them, the tools the tests
 # use, and the runtime data.  `make deps` installs exactly these.
 DEPS = build-essential pkg-config libcurl4-openssl-dev libcjson-dev \
        libsqlite3-dev libyaml-dev python3 mandoc sqlite3 \
        libfluidsynth-dev timgm6mb-soundfont libebur128-dev \
        libavformat-dev libavcodec-dev libavutil-dev libswresample-dev ffmpeg \
-       libavfilter-dev libswscale-dev \
+       libavfilter-dev libswscale-dev libzimg-dev \
        fluidsynth \
        libfreetype-dev libfontconfig-dev fonts-dejavu-core libass-dev \
        libespeak-ng-dev espeak-ng-data flite1-dev tzdata \
