@@ -39,9 +39,17 @@ kenburns_init(struct agency *ag, struct kenburns *kb, const AVFrame *picture,
 	kb->simd = have_avx2();
 	pw = ((int)ceil(w * kb->zmax) + 1) & ~1;
 	ph = ((int)ceil(h * kb->zmax) + 1) & ~1;
-	if ((rc = picture_fit(ag, picture, pw, ph, FIT_COVER, fx, fy,
-	    &kb->pic)) != AG_OK)
+	if (picture->width == pw && picture->height == ph &&
+	    picture->format == AV_PIX_FMT_YUV420P &&
+	    picture->colorspace == AVCOL_SPC_BT709 &&
+	    picture->color_range == AVCOL_RANGE_MPEG) {
+		/* Fitted already (another segment's): shared, not copied. */
+		if ((kb->pic = av_frame_clone(picture)) == NULL)
+			return ag_fail(ag, AG_OSERR, "out of memory");
+	} else if ((rc = picture_fit(ag, picture, pw, ph, FIT_COVER, fx, fy,
+	    &kb->pic)) != AG_OK) {
 		return rc;
+	}
 	kb->xi = xcalloc((size_t)w, sizeof(*kb->xi));
 	kb->xw = xcalloc((size_t)w, sizeof(*kb->xw));
 	kb->row = xcalloc((size_t)pw + 16, sizeof(*kb->row));

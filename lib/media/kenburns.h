@@ -12,6 +12,9 @@
  *	kenburns_init(ag, &kb, picture, w, h, &motion, fx, fy);
  *	for each frame: kenburns_render(&kb, t, frame);	t from 0 to 1
  *	kenburns_release(&kb);
+ * A picture already at the working size (w and h times the largest
+ * zoom, yuv420p, limited-range BT.709: another segment's kb.pic) is
+ * shared by reference rather than fitted again.
  * Internal to lib/media.  kb owns its scaled picture and tables.
  */
 #ifndef AG_MEDIA_KENBURNS_H

@@ -38,6 +38,8 @@ struct source {
 	const struct edl_segment *seg;	/* a still's, drawn when first asked */
 	int open;			/* still or kb is ready */
 	AVFrame *still;			/* given again and again, or NULL */
+	AVFrame *kept;			/* its fitted picture, kept after its
+					 * last frame for the next segment */
 	struct kenburns kb;
 	int moving;
 	const char *clip;		/* a clip's path (the EDL's), or NULL */
@@ -79,8 +81,50 @@ still_chain(struct agency *ag, struct vgraph *vg, const struct edl *e,
 	return AG_OK;
 }
 
+/* Do a and b show the same picture, fitted alike (both may be NULL)? */
 static int
-source_open(struct agency *ag, const struct vgraph *vg, struct source *src)
+same_picture(const struct edl_segment *a, const struct edl_segment *b)
+{
+	if (a == NULL || b == NULL || a->kind != SRC_IMAGE ||
+	    b->kind != SRC_IMAGE || strcmp(a->path, b->path) != 0 ||
+	    a->motion.on != b->motion.on || a->focus_x != b->focus_x ||
+	    a->focus_y != b->focus_y)
+		return 0;
+	if (!a->motion.on)
+		return a->fit == b->fit;
+	return fmax(a->motion.zoom[0], a->motion.zoom[1]) ==
+	    fmax(b->motion.zoom[0], b->motion.zoom[1]);
+}
+
+/* The fitted picture a source shows, or NULL. */
+static AVFrame *
+fitted(struct source *src)
+{
+	return src->kept ? src->kept : src->moving ? src->kb.pic : src->still;
+}
+
+/*
+ * A still shown by consecutive segments (one picture behind several
+ * scenes, a repeated short) is decoded and fitted once: the segment
+ * before hands its fitted picture on, by reference.  A 4K JPEG decoded
+ * in the middle of a render is its peak: 25 MB of frame at once.
+ */
+static AVFrame *
+handed_on(struct vgraph *vg, struct source *src)
+{
+	struct source *prev = src > vg->src ? src - 1 : NULL;
+	AVFrame *f;
+
+	if (prev == NULL || !same_picture(prev->seg, src->seg) ||
+	    fitted(prev) == NULL)
+		return NULL;
+	f = av_frame_clone(fitted(prev));
+	av_frame_free(&prev->kept);
+	return f;
+}
+
+static int
+source_open(struct agency *ag, struct vgraph *vg, struct source *src)
 {
 	const struct edl_segment *s = src->seg;
 	AVFrame *pic = NULL;
@@ -89,7 +133,16 @@ source_open(struct agency *ag, const struct vgraph *vg, struct source *src)
 	src->open = 1;
 	switch (s->kind) {
 	case SRC_IMAGE:
-		if ((rc = picture_load(ag, s->path, &pic)) != AG_OK)
+		if ((pic = handed_on(vg, src)) != NULL)
+			ag_debug(ag, "video: segment %zu shows the picture of "
+			    "the one before", (size_t)(src - vg->src));
+		if (pic != NULL && !s->motion.on) {
+			src->still = pic;
+			return AG_OK;
+		}
+		/* A moving one takes a picture at its size as it is. */
+		if (pic == NULL &&
+		    (rc = picture_load(ag, s->path, &pic)) != AG_OK)
 			return rc;
 		break;
 	case SRC_GRADIENT:
@@ -116,8 +169,16 @@ source_open(struct agency *ag, const struct vgraph *vg, struct source *src)
 }
 
 static void
-source_close(struct source *src)
+source_close(struct vgraph *vg, struct source *src)
 {
+	struct source *next = src + 1 < vg->src + vg->nsrc ? src + 1 : NULL;
+	AVFrame **pic = src->moving ? &src->kb.pic : &src->still;
+
+	if (next != NULL && !next->open && *pic != NULL &&
+	    same_picture(src->seg, next->seg)) {
+		src->kept = *pic;
+		*pic = NULL;
+	}
 	av_frame_free(&src->still);
 	if (src->moving)
 		kenburns_release(&src->kb);
@@ -377,7 +438,7 @@ feed(struct agency *ag, struct vgraph *vg)
 	/* Its picture is not needed after its last frame: drop it before
 	 * the next segment draws its own (the end is given later). */
 	if (s->given == s->n)
-		source_close(s);
+		source_close(vg, s);
 	err = av_buffersrc_add_frame_flags(s->buf, f, 0);
 	av_frame_free(&f);
 	if (err < 0)
@@ -474,8 +535,10 @@ vgraph_free(struct vgraph *vg)
 	if (vg == NULL)
 		return;
 	fgraph_release(&vg->fg);
-	for (i = 0; i < vg->nsrc; i++)
-		source_close(&vg->src[i]);
+	for (i = 0; i < vg->nsrc; i++) {
+		source_close(vg, &vg->src[i]);
+		av_frame_free(&vg->src[i].kept);
+	}
 	free(vg->src);
 	av_frame_free(&vg->last);
 	picture_pool_release(&vg->pool);

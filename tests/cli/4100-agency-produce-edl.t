@@ -5,7 +5,7 @@
 # made, and signals, none of which may leave a file behind.
 . "${0%/*}/../lib.sh"
 . "$TESTS/lib-produce.sh"
-plan 78
+plan 83
 
 make_pattern pattern.png
 make_white white.png
@@ -320,6 +320,37 @@ ok_if 'the production names it' \
 ok_if 'a JPEG of 4 by 4 frames a quarter the size, 4 px apart' \
     '[ "$(ffprobe -v error -show_entries stream=codec_name,width,height \
 	-of csv=p=0 outs/sheet.jpg)" = mjpeg,148,244 ]'
+
+# --- one picture behind consecutive segments ---------------------------
+# Decoded and fitted once, handed on; the same motion shows the same
+# frames; another fit draws its own.
+cat >again.edl <<'EOF'
+{"kind": "agency.edl", "version": 1,
+ "output": {"width": 128, "height": 224, "fps": 10},
+ "video": [{"start": 0, "end": 1, "source": {"image": "pattern.png"},
+            "motion": {"zoom": [1, 1.3]}},
+           {"start": 1, "end": 2, "source": {"image": "pattern.png"},
+            "motion": {"zoom": [1, 1.3]}},
+           {"start": 2, "end": 3, "source": {"image": "pattern.png"}},
+           {"start": 3, "end": 4, "source": {"image": "pattern.png"}}],
+ "audio": {"voice": {"path": "tone.wav"}}}
+EOF
+check 'the same picture four times, two with motion, two without' \
+    'agency-produce render -vv again.edl -o again.mp4 >again.json'
+ok_if 'segments 1 and 3 take the picture of the one before' \
+    '[ "$(grep -c "shows the picture of the one before" err)" -eq 2 ] &&
+     grep -q "segment 1 shows the picture" err &&
+     grep -q "segment 3 shows the picture" err'
+ok_if 'segment 2 (no motion: another fit) draws its own' \
+    '! grep -q "segment 2 shows the picture" err'
+$VC diff again.mp4 0 again.mp4 10 0 0 128 224 >same.json
+$VC diff again.mp4 25 again.mp4 35 0 0 128 224 >still.json
+py_ok 'the handed-on segments show what their own decode would' '
+assert J("same.json")["mean"] < 1, J("same.json")
+assert J("still.json")["mean"] < 1, J("still.json")'
+$VC diff again.mp4 0 again.mp4 9 0 0 128 224 >moved.json
+py_ok 'and the motion still moves' '
+assert J("moved.json")["mean"] > 1, J("moved.json")'
 
 # --- signals -----------------------------------------------------------
 cat >long.edl <<'EOF'
