@@ -99,56 +99,29 @@ sample(const float *pcm, const float *gain, size_t frames, int channels,
 	    (gain ? gain[n] : 1.0f);
 }
 
-/* The largest |value| of frame n and the points after it, all channels. */
-static float
-frame_peak(const struct interp *f, const float *pcm, const float *gain,
-    size_t frames, int channels, size_t n)
-{
-	float win[2 * TAPS], m = 0, y;
-	int c, p, k;
-
-	int inside = n >= TAPS - 1 && n + TAPS < frames;
-	const float *x = inside ? pcm + (n - TAPS + 1) * (size_t)channels :
-	    pcm;
-
-	for (c = 0; c < channels; c++) {
-		for (k = 0; k < 2 * TAPS; k++)
-			win[k] = inside && gain == NULL ? x[k * channels + c] :
-			    sample(pcm, gain, frames, channels,
-			    (long long)n - TAPS + 1 + k, c);
-		if (fabsf(win[TAPS - 1]) > m)
-			m = fabsf(win[TAPS - 1]);
-		for (p = 1; p < PHASES; p++) {
-			y = 0;
-			for (k = 0; k < 2 * TAPS; k++)
-				y += f->coef[p][k] * win[k];
-			if (fabsf(y) > m)
-				m = fabsf(y);
-		}
-	}
-	return m;
-}
-
 /*
- * frame_peak() of every frame of a block, at most: the same sums, each
- * tap over the whole block at once, so that the compiler can make the
- * inner loops vector operations (a constant trip count of PBLOCK).
- * Frames from at + len on are computed but not counted.
+ * peak[n - at] for the frames n of [at, at + len), len <= PBLOCK: the
+ * largest |value| of frame n and of the points interpolated after it,
+ * all channels.  Each tap runs over the whole block at once, so that the
+ * compiler makes the inner loops vector operations (a constant trip
+ * count of PBLOCK; the frames past len are computed and not kept).
  */
-static float
-block_peak(const struct interp *f, const float *pcm, const float *gain,
-    size_t frames, int channels, size_t at, size_t len)
+static void
+block_peaks(const struct interp *f, const float *pcm, const float *gain,
+    size_t frames, int channels, size_t at, size_t len, float *peak)
 {
-	float x[PBLOCK + 2 * TAPS], acc[PBLOCK], m = 0;
+	float x[PBLOCK + 2 * TAPS], acc[PBLOCK];
 	size_t n;
 	int c, p, k;
 
+	for (n = 0; n < len; n++)
+		peak[n] = 0;
 	for (c = 0; c < channels; c++) {
 		for (n = 0; n < PBLOCK + 2 * TAPS - 1; n++)
 			x[n] = sample(pcm, gain, frames, channels,
 			    (long long)(at + n) - TAPS + 1, c);
 		for (n = 0; n < len; n++)
-			m = fmaxf(m, fabsf(x[TAPS - 1 + n]));
+			peak[n] = fmaxf(peak[n], fabsf(x[TAPS - 1 + n]));
 		for (p = 1; p < PHASES; p++) {
 			for (n = 0; n < PBLOCK; n++)
 				acc[n] = 0;
@@ -156,9 +129,22 @@ block_peak(const struct interp *f, const float *pcm, const float *gain,
 				for (n = 0; n < PBLOCK; n++)
 					acc[n] += f->coef[p][k] * x[n + k];
 			for (n = 0; n < len; n++)
-				m = fmaxf(m, fabsf(acc[n]));
+				peak[n] = fmaxf(peak[n], fabsf(acc[n]));
 		}
 	}
+}
+
+/* The largest of block_peaks(), for the frames of [at, end). */
+static float
+block_max(const struct interp *f, const float *pcm, const float *gain,
+    size_t frames, int channels, size_t at, size_t end)
+{
+	float peak[PBLOCK], m = 0;
+	size_t n, len = end - at < PBLOCK ? end - at : PBLOCK;
+
+	block_peaks(f, pcm, gain, frames, channels, at, len, peak);
+	for (n = 0; n < len; n++)
+		m = fmaxf(m, peak[n]);
 	return m;
 }
 
@@ -216,17 +202,15 @@ true_peak(const float *pcm, const float *gain, size_t frames, int channels)
 {
 	struct interp f;
 	struct block *bl;
-	size_t nb, b, n;
+	size_t nb, b;
 	float best;
 
 	design(&f);
 	bl = blocks(&f, pcm, gain, frames, channels, &nb, &best);
 	qsort(bl, nb, sizeof(*bl), cmpblock);
-	for (b = 0; b < nb && bl[b].bound > best; b++) {
-		n = frames - bl[b].at < PBLOCK ? frames - bl[b].at : PBLOCK;
-		best = fmaxf(best, block_peak(&f, pcm, gain, frames, channels,
-		    bl[b].at, n));
-	}
+	for (b = 0; b < nb && bl[b].bound > best; b++)
+		best = fmaxf(best, block_max(&f, pcm, gain, frames, channels,
+		    bl[b].at, frames));
 	free(bl);
 	return best;
 }
@@ -243,15 +227,20 @@ peaks(const float *pcm, size_t frames, int channels, double limit,
 {
 	struct interp f;
 	struct block *bl;
-	size_t nb, b, n;
+	size_t nb, b, n, len;
 	float max;
 
 	design(&f);
 	bl = blocks(&f, pcm, NULL, frames, channels, &nb, &max);
-	for (b = 0; b < nb; b++)
-		for (n = bl[b].at; n < bl[b].at + PBLOCK && n < frames; n++)
-			peak[n] = bl[b].bound > limit / 2 ? frame_peak(&f,
-			    pcm, NULL, frames, channels, n) : bl[b].bound;
+	for (b = 0; b < nb; b++) {
+		len = frames - bl[b].at < PBLOCK ? frames - bl[b].at : PBLOCK;
+		if (bl[b].bound > limit / 2)
+			block_peaks(&f, pcm, NULL, frames, channels, bl[b].at,
+			    len, peak + bl[b].at);
+		else
+			for (n = 0; n < len; n++)
+				peak[bl[b].at + n] = bl[b].bound;
+	}
 	free(bl);
 }
 
@@ -500,7 +489,7 @@ loudness_meter_new(struct agency *ag, int channels, int rate,
 static void
 search(struct loudness_meter *m)
 {
-	size_t ch = (size_t)m->channels, end, b, n, i, lo, hi, keep;
+	size_t ch = (size_t)m->channels, end, b, i, lo, hi, keep;
 	float v;
 
 	end = m->have >= TAPS ? m->have - TAPS : 0;
@@ -514,9 +503,8 @@ search(struct loudness_meter *m)
 			v = fmaxf(v, fabsf(m->buf[i]));
 		if (v * m->f.l1 <= m->tp)
 			continue;
-		for (n = b; n < b + PBLOCK && n < end; n++)
-			m->tp = fmaxf(m->tp, frame_peak(&m->f, m->buf, NULL,
-			    m->have, m->channels, n));
+		m->tp = fmaxf(m->tp, block_max(&m->f, m->buf, NULL, m->have,
+		    m->channels, b, end));
 	}
 	/* Keep TAPS frames of context and the frames not yet searched. */
 	keep = end - (TAPS - 1);
