@@ -8,12 +8,28 @@
 #include "time.h"
 
 int64_t
+ag_timespec_ms(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
+}
+
+struct timespec
+ag_ms_timespec(int64_t ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	return ts;
+}
+
+int64_t
 ag_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return ag_timespec_ms(&ts);
 }
 
 int64_t
@@ -22,7 +38,7 @@ ag_mono_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return ag_timespec_ms(&ts);
 }
 
 void
@@ -32,8 +48,7 @@ ag_sleep_ms(int64_t ms)
 
 	if (ms <= 0)
 		return;
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	ts = ag_ms_timespec(ms);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 }

@@ -16,6 +16,9 @@
 int64_t ag_now_ms(void);
 int64_t ag_mono_ms(void);
 void ag_sleep_ms(int64_t ms);
+/* A timespec (a clock's, a file's mtime) in milliseconds, and back. */
+int64_t ag_timespec_ms(const struct timespec *ts);
+struct timespec ag_ms_timespec(int64_t ms);
 
 /* "2026-12-01T08:00:00Z" into buf (at least AG_TIMEBUF bytes). */
 char *ag_time_format(time_t t, char *buf);

@@ -20,17 +20,18 @@ static const char SQL_GET[] =
 static const char SQL_CLEAR[] =
 	"DELETE FROM llm_cooldown WHERE provider = ?1";
 
-static int
-in_memory(const char *path)
+/* The hint beside the store, or NULL for a store in memory (new). */
+static char *
+hint_path(const char *store)
 {
-	return strcmp(path, ":memory:") == 0;
+	return strcmp(store, ":memory:") == 0 ? NULL :
+	    xasprintf("%s.cooldown", store);
 }
 
 /* Move the hint's mtime on to until_ms unless it is later already. */
 static int
-hint_set(struct agency *ag, const char *store, int64_t until_ms)
+hint_set(struct agency *ag, const char *path, int64_t until_ms)
 {
-	char *path = xasprintf("%s.cooldown", store);
 	struct timespec t[2];
 	struct stat sb;
 	int fd, rc = AG_OK;
@@ -38,18 +39,15 @@ hint_set(struct agency *ag, const char *store, int64_t until_ms)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
 	    fstat(fd, &sb) == -1) {
 		rc = ag_fail(ag, AG_CANTCREAT, "cannot write '%s':", path);
-	} else if ((int64_t)sb.st_mtim.tv_sec * 1000 +
-	    sb.st_mtim.tv_nsec / 1000000 < until_ms) {
+	} else if (ag_timespec_ms(&sb.st_mtim) < until_ms) {
 		t[0].tv_sec = 0;
 		t[0].tv_nsec = UTIME_OMIT;
-		t[1].tv_sec = (time_t)(until_ms / 1000);
-		t[1].tv_nsec = (long)(until_ms % 1000) * 1000000;
+		t[1] = ag_ms_timespec(until_ms);
 		if (futimens(fd, t) == -1)
 			rc = ag_fail(ag, AG_IOERR, "cannot date '%s':", path);
 	}
 	if (fd != -1)
 		close(fd);
-	free(path);
 	return rc;
 }
 
@@ -57,44 +55,37 @@ int
 llm_cooldown_set(struct agency *ag, struct store *st, const char *provider,
     int64_t until_ms, const char *reason)
 {
+	char *hint = hint_path(store_path(st));
 	sqlite3_stmt *s;
-	int rc, hint = AG_OK;
-	char saved[sizeof(ag->err)];
+	int rc;
 
-	/* The hint first: a reader that sees the row must see it too. */
-	if (!in_memory(store_path(st)) &&
-	    (hint = hint_set(ag, store_path(st), until_ms)) != AG_OK)
-		memcpy(saved, ag->err, sizeof(saved));
-	if ((rc = db_stmt(ag, st, SQL_SET, &s)) != AG_OK)
+	/* The hint first: a reader that sees the row must see it too, so
+	 * a row without its hint is not written. */
+	rc = hint != NULL ? hint_set(ag, hint, until_ms) : AG_OK;
+	free(hint);
+	if (rc != AG_OK || (rc = db_stmt(ag, st, SQL_SET, &s)) != AG_OK)
 		return rc;
 	db_bind_text(s, 1, provider);
 	sqlite3_bind_int64(s, 2, until_ms);
 	db_bind_text(s, 3, reason);
 	sqlite3_bind_int64(s, 4, db_now());
-	if ((rc = db_done(ag, st, s)) != AG_OK || hint == AG_OK)
-		return rc;
-	memcpy(ag->err, saved, sizeof(saved));
-	return hint;
+	return db_done(ag, st, s);
 }
 
 int
 llm_cooldown_maybe(struct agency *ag)
 {
-	char *store = store_configured_path(ag), *path;
+	char *store = store_configured_path(ag), *hint = hint_path(store);
 	struct stat sb;
 	int maybe;
 
-	if (in_memory(store)) {
-		free(store);
-		return 1;
-	}
-	path = xasprintf("%s.cooldown", store);
-	if (stat(path, &sb) == -1)
+	if (hint == NULL)
+		maybe = 1;
+	else if (stat(hint, &sb) == -1)
 		maybe = errno != ENOENT;
 	else
-		maybe = (int64_t)sb.st_mtim.tv_sec * 1000 +
-		    sb.st_mtim.tv_nsec / 1000000 > db_now();
-	free(path);
+		maybe = ag_timespec_ms(&sb.st_mtim) > db_now();
+	free(hint);
 	free(store);
 	return maybe;
 }

@@ -194,7 +194,8 @@ int llm_calls_count(struct agency *ag, struct store *st, int64_t *out);
  * Cooldowns are rare, and asking the store costs a run its first access
  * (schema and WAL index, some 0.5 ms); so set also moves the mtime of a
  * hint file beside the store, STORE.cooldown, to the latest time any
- * cooldown ends, before it writes the row, and llm_cooldown_maybe()
+ * cooldown ends, before it writes the row (no hint, no row: an error),
+ * and llm_cooldown_maybe()
  * says whether one may be running now (0: none can be; 1: ask the
  * store).  No hint means no cooldown was ever set; a hint that cannot be
  * read, or a store in memory, means ask.
