@@ -181,19 +181,32 @@ picture_gradient(struct agency *ag, int w, int h, uint32_t c0, uint32_t c1,
 
 /* The pixel format without the deprecated "J" (full-range) aliases. */
 static enum AVPixelFormat
-unjpeg(enum AVPixelFormat f, int *full)
+unjpeg(enum AVPixelFormat f)
 {
-	*full = 1;
 	switch (f) {
 	case AV_PIX_FMT_YUVJ420P: return AV_PIX_FMT_YUV420P;
 	case AV_PIX_FMT_YUVJ422P: return AV_PIX_FMT_YUV422P;
 	case AV_PIX_FMT_YUVJ444P: return AV_PIX_FMT_YUV444P;
 	case AV_PIX_FMT_YUVJ440P: return AV_PIX_FMT_YUV440P;
 	case AV_PIX_FMT_YUVJ411P: return AV_PIX_FMT_YUV411P;
-	default: break;
+	default: return f;
 	}
-	*full = 0;
-	return f;
+}
+
+/* Is f full range (a "J" format, or tagged so)? */
+static int
+full_range(const AVFrame *f)
+{
+	return unjpeg((enum AVPixelFormat)f->format) != f->format ||
+	    f->color_range == AVCOL_RANGE_JPEG;
+}
+
+/* Plane p of yuv420p dst from (dx, dy) on, dx and dy even. */
+static uint8_t *
+plane_at(const AVFrame *dst, int p, int dx, int dy)
+{
+	return dst->data[p] + (size_t)(p ? dy / 2 : dy) * dst->linesize[p] +
+	    (p ? dx / 2 : dx);
 }
 
 /* zimg's siting of FFmpeg's chroma location; JPEG's centre by default. */
@@ -219,7 +232,7 @@ aligned(const void *p, int stride)
 
 /*
  * scale() through zimg: AG_OK, an error, or AG_FALSE when zimg does not
- * take this picture (not 8-bit planar YUV, a matrix it lacks, buffers
+ * take this picture (not 8-bit planar YUV, a matrix it lacks, planes
  * not aligned as it needs) and libswscale should.
  */
 static int
@@ -234,13 +247,12 @@ zscale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw,
 	zimg_filter_graph *g;
 	size_t tmp_size = 0;
 	void *tmp = NULL;
-	int full, p, rc = AG_OK;
+	int full = full_range(src), p, rc = AG_OK;
 	enum AVColorSpace cs = src->colorspace;
 
 	if (d == NULL || d->nb_components != 3 || d->comp[0].depth != 8 ||
 	    !(d->flags & AV_PIX_FMT_FLAG_PLANAR) ||
-	    (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) ||
-	    (dx & 63) || (dy & 1))
+	    (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)))
 		return AG_FALSE;
 	if (cs == AVCOL_SPC_UNSPECIFIED || cs == AVCOL_SPC_SMPTE170M)
 		cs = AVCOL_SPC_BT470BG;
@@ -249,11 +261,8 @@ zscale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw,
 		return AG_FALSE;
 	for (p = 0; p < 3; p++)
 		if (!aligned(src->data[p], src->linesize[p]) ||
-		    !aligned(dst->data[p], dst->linesize[p]))
+		    !aligned(plane_at(dst, p, dx, dy), dst->linesize[p]))
 			return AG_FALSE;
-	unjpeg((enum AVPixelFormat)src->format, &full);
-	if (src->color_range == AVCOL_RANGE_JPEG)
-		full = 1;
 	zimg_image_format_default(&in, ZIMG_API_VERSION);
 	in.width = (unsigned)src->width;
 	in.height = (unsigned)src->height;
@@ -294,8 +303,7 @@ zscale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw,
 		ib.plane[p].data = src->data[p];
 		ib.plane[p].stride = src->linesize[p];
 		ib.plane[p].mask = ZIMG_BUFFER_MAX;
-		ob.plane[p].data = dst->data[p] + (size_t)(p ? dy / 2 : dy) *
-		    dst->linesize[p] + (p ? dx / 2 : dx);
+		ob.plane[p].data = plane_at(dst, p, dx, dy);
 		ob.plane[p].stride = dst->linesize[p];
 		ob.plane[p].mask = ZIMG_BUFFER_MAX;
 	}
@@ -312,21 +320,17 @@ zscale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw,
 	return rc;
 }
 
-/* Scale the rectangle (sx, sy, sw, sh) of src into (dx, dy, dw, dh) of dst. */
+/* scale() through libswscale, which takes every format. */
 static int
-scale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw, int sh,
-    AVFrame *dst, int dx, int dy, int dw, int dh)
+swscale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw,
+    int sh, AVFrame *dst, int dx, int dy, int dw, int dh)
 {
 	struct SwsContext *sws = NULL;
 	uint8_t *dp[4] = { 0 };
 	enum AVPixelFormat sf;
 	AVFrame *ref;
-	int full, p, spc, err, rc;
+	int full, p, spc, err, rc = AG_OK;
 
-	if ((rc = zscale(ag, src, sx, sy, sw, sh, dst, dx, dy, dw, dh)) !=
-	    AG_FALSE)
-		return rc;
-	rc = AG_OK;
 	if ((ref = av_frame_clone(src)) == NULL)
 		return ag_fail(ag, AG_OSERR, "out of memory");
 	ref->crop_left = (size_t)sx;
@@ -338,12 +342,10 @@ scale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw, int sh,
 		    av_get_pix_fmt_name((enum AVPixelFormat)src->format));
 		goto out;
 	}
-	sf = unjpeg((enum AVPixelFormat)src->format, &full);
-	if (src->color_range == AVCOL_RANGE_JPEG)
-		full = 1;
+	sf = unjpeg((enum AVPixelFormat)src->format);
+	full = full_range(src);
 	for (p = 0; p < 3; p++)
-		dp[p] = dst->data[p] + (size_t)(p ? dy / 2 : dy) *
-		    dst->linesize[p] + (p ? dx / 2 : dx);
+		dp[p] = plane_at(dst, p, dx, dy);
 	sws = sws_getContext(ref->width, ref->height, sf, dw, dh,
 	    AV_PIX_FMT_YUV420P, SWS_LANCZOS | SWS_ACCURATE_RND, NULL, NULL,
 	    NULL);
@@ -364,6 +366,17 @@ out:
 	sws_freeContext(sws);
 	av_frame_free(&ref);
 	return rc;
+}
+
+/* Scale the rectangle (sx, sy, sw, sh) of src into (dx, dy, dw, dh) of dst. */
+static int
+scale(struct agency *ag, const AVFrame *src, int sx, int sy, int sw, int sh,
+    AVFrame *dst, int dx, int dy, int dw, int dh)
+{
+	int rc = zscale(ag, src, sx, sy, sw, sh, dst, dx, dy, dw, dh);
+
+	return rc != AG_FALSE ? rc : swscale(ag, src, sx, sy, sw, sh, dst,
+	    dx, dy, dw, dh);
 }
 
 int
