@@ -262,3 +262,21 @@ upload_chaos() {
 	awk '$1 == 137 { n[$2 == "" ? "none" : $2]++ }
 	    END { for (s in n) printf "#   %s %d\n", s, n[s] }' states | sort
 }
+
+# chaos_verdict LIST: the six checks after an upload_chaos of three
+# first runs (RUNS 3) and N more on a fake whose d[LIST] holds the
+# posts: each re-run published one post, the server holds N + 3 posts
+# of our bytes, the kills landed in every step, no journal is left.
+chaos_verdict() {
+	ok_if 'every re-run published, with exactly one post each' '[ ! -s bad ]'
+	[ -s bad ] && sed -n '1,10s/^/#   /p' bad
+	ok_if "the server holds $N posts (and the first three), no more, our bytes" \
+	    "[ \"\$(fake_state 'len(d[\"$1\"])')\" = $((N + 3)) ] &&
+	     [ \"\$(fake_state \"set(x['sha256'] for x in d['$1']) == {'$(sha256sum v.mp4 | cut -d' ' -f1)'}\")\" = True ]"
+	ok_if 'many runs were killed' '[ "$killed" -ge $((N / 4)) ]'
+	ok_if 'kills landed while uploading' 'grep -q "^137 uploading" states'
+	ok_if 'and in publishing, or after the upload' \
+	    'grep -Eq "^137 (publishing|uploaded|published)" states'
+	ok_if 'every journal is published' \
+	    '[ -z "$(agency-upload status -u)" ]'
+}

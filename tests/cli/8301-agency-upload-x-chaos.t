@@ -26,15 +26,5 @@ posts_of() {
 	fake_state "sum(1 for t in d['tweets'] if t['text'].endswith(' $2'))"
 }
 upload_chaos x:main $N 11 1.4 3 posts_of post-slow 150
-ok_if 'every re-run published, with exactly one post each' '[ ! -s bad ]'
-[ -s bad ] && sed -n '1,10s/^/#   /p' bad
-ok_if "the server holds $N posts (and the first three), no more, our bytes" \
-    "[ \"\$(fake_state 'len(d[\"tweets\"])')\" = $((N + 3)) ] &&
-     [ \"\$(fake_state \"set(t['sha256'] for t in d['tweets']) == {'$(sha256sum v.mp4 | cut -d' ' -f1)'}\")\" = True ]"
-ok_if 'many runs were killed' '[ "$killed" -ge $((N / 4)) ]'
-ok_if 'kills landed while uploading' 'grep -q "^137 uploading" states'
-ok_if 'and in publishing, or after the upload' \
-    'grep -Eq "^137 (publishing|uploaded|published)" states'
-ok_if 'every journal is published' \
-    '[ -z "$(agency-upload status -u)" ]'
+chaos_verdict tweets
 done_testing

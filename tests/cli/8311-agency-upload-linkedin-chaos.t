@@ -27,15 +27,5 @@ posts_of() {
 	fake_state "sum(1 for p in d['posts'] if p['commentary'].endswith('$2'))"
 }
 upload_chaos linkedin:main $N 11 1.4 3 posts_of answer-slow 150
-ok_if 'every re-run published, with exactly one post each' '[ ! -s bad ]'
-[ -s bad ] && sed -n '1,10s/^/#   /p' bad
-ok_if "the server holds $N posts (and the first three), no more, our bytes" \
-    "[ \"\$(fake_state 'len(d[\"posts\"])')\" = $((N + 3)) ] &&
-     [ \"\$(fake_state \"set(p['sha256'] for p in d['posts']) == {'$(sha256sum v.mp4 | cut -d' ' -f1)'}\")\" = True ]"
-ok_if 'many runs were killed' '[ "$killed" -ge $((N / 4)) ]'
-ok_if 'kills landed while uploading' 'grep -q "^137 uploading" states'
-ok_if 'and in publishing, or after the upload' \
-    'grep -Eq "^137 (publishing|uploaded|published)" states'
-ok_if 'every journal is published' \
-    '[ -z "$(agency-upload status -u)" ]'
+chaos_verdict posts
 done_testing
