@@ -125,28 +125,12 @@ class Mastodon(platformfake.Handler):
         m["next"] += 1
         return str(m["next"])
 
-    # The request is logged before its answer goes out, so a test that
-    # reads the log once the client is done (or killed) sees it.
-    def handle_any(self):
-        self.logged = False
-        super().handle_any()
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
-
-    def record(self, status):
-        if not self.logged:
-            self.logged = True
-            super().record(status)
-
     def reply(self, code, body=b"", ctype="application/json", headers=()):
         if self.url.path.startswith("/api/") and code < 429:
             headers = list(headers) + [
                 ("X-RateLimit-Limit", "300"),
                 ("X-RateLimit-Remaining", "299"),
                 ("X-RateLimit-Reset", iso(time.time() + 300))]
-        if not self.body_read:
-            self.body()
-        self.record(code)
         super().reply(code, body, ctype, headers)
 
     def api_checks(self):

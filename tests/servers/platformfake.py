@@ -165,10 +165,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.flush()
 
     def record(self, status):
-        """One JSON line per request in --log."""
+        """One JSON line per request in --log, once: when the answer is
+        about to go out (so a test that reads the log once the client
+        is done, or killed, sees it), or at the end for a request that
+        got none (a dropped connection)."""
         s = self.server
-        if not s.args.log:
+        if self.logged or not s.args.log:
             return
+        self.logged = True
         line = json.dumps({
             "method": self.command, "path": self.path,
             "headers": {k.lower(): v for k, v in self.headers.items()},
@@ -179,6 +183,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 f.write(line + "\n")
 
     def handle_any(self):
+        self.logged = False
         self.body_len = 0
         self.body_text = None
         self.body_read = False
@@ -292,6 +297,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = body.encode()
         if not self.body_read:
             self.body()
+        self.record(code)
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
